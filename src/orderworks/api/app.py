@@ -1,0 +1,41 @@
+"""The application factory: one engine per process, every area's router, health and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from orderworks import __version__
+from orderworks.api.errors import install_error_handlers
+from orderworks.catalog.api import router as catalog_router
+from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.settings import Settings, get_settings
+from orderworks.inventory.api import router as inventory_router
+from orderworks.orders.api import router as orders_router
+from orderworks.orders.pricing_api import router as pricing_router
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+    app = FastAPI(
+        title="orderworks", version=__version__,
+        description="Order management: take, verify, pay, invoice, fulfil and ship orders from any channel. "
+                    "Every mutating call takes an Idempotency-Key header.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+    for router in (catalog_router, inventory_router, orders_router, pricing_router):
+        app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, Any]:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,1 @@
+"""Products, variants, prices per currency, vendors and the default vendor of a product."""

@@ -1,0 +1,1 @@
+"""Shared kernel: money, errors, database, unit of work, outbox, ids, clock, settings."""

@@ -1,0 +1,25 @@
+"""Process settings, read from the environment with the ORDERWORKS_ prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORDERWORKS_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///var/orderworks.db")
+    redis_url: str | None = None  # unset: the embedded SQLite job queue
+    secret_key: str = "dev-secret-change-me"  # signs customer links and sessions; set it in production
+    var_dir: Path = Path("var")
+    log_json: bool = False
+    sql_echo: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

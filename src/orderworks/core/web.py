@@ -1,0 +1,87 @@
+"""FastAPI dependencies shared by every area's router: the unit of work, the authenticated actor, permissions,
+idempotent execution, and the documented error responses. Kept in core so area routers import down only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from orderworks.core.actor import Actor
+from orderworks.core.apikeys import authenticate_api_key
+from orderworks.core.errors import Forbidden, Unauthorized
+from orderworks.core.idempotency import check_key, request_fingerprint, run_idempotent
+from orderworks.core.permissions import Permission, role_allows
+from orderworks.core.uow import UnitOfWork
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    details: dict[str, Any] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+_DESCRIPTIONS = {
+    400: "Bad request", 401: "Missing or unknown API key", 402: "Payment declined", 403: "The key's role may not do this",
+    404: "Not found", 409: "Conflicts with the current state", 422: "Invalid input",
+}
+
+
+def ERRORS(*codes: int) -> dict[int | str, dict[str, Any]]:  # noqa: N802 - reads like a constant in route decorators
+    """The error responses a route documents (401 and 422 always: every route is authenticated and validated)."""
+    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS.get(code, "Error")}
+            for code in sorted({401, 403, 422, *codes})}
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return UnitOfWork(request.app.state.session_factory)
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def get_actor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("Send your API key as 'Authorization: Bearer ow_...'", field="Authorization")
+    return authenticate_api_key(UnitOfWork(request.app.state.session_factory), authorization[7:].strip())
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def require(permission: Permission) -> Callable[[Actor], Actor]:
+    def check(actor: ActorDep) -> Actor:
+        if not actor.role or not role_allows(actor.role, permission):
+            raise Forbidden(f"The role '{actor.role}' may not do this ({permission})")
+        return actor
+
+    return check
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="A unique string per intended change; retries reuse it"),
+]
+
+
+def idempotent(
+    request: Request, uow: UnitOfWork, actor: Actor, key: str | None, body: BaseModel | None,
+    action: Callable[[], BaseModel], *, status_code: int = 200,
+) -> JSONResponse:
+    """Run a mutating use case once per Idempotency-Key; a retry gets the first response back."""
+    fingerprint = request_fingerprint(request.method, request.url.path,
+                                      body.model_dump(mode="json") if body is not None else None)
+    result = run_idempotent(
+        uow, principal=actor.id or actor.name, key=check_key(key), fingerprint=fingerprint,
+        status_code=status_code, action=lambda: action().model_dump(mode="json"),
+    )
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)

@@ -1,0 +1,1 @@
+"""Stock locations, stock levels, the stock ledger and reservations for orders."""

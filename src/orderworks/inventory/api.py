@@ -1,0 +1,66 @@
+"""Inventory routes: locations, stock adjustments and counts, stock per SKU."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from orderworks.core.actor import Actor
+from orderworks.core.permissions import Permission
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.inventory import service
+from orderworks.inventory.schemas import (AdjustmentIn, CountIn, LocationIn, LocationOut, LocationPatch,
+                                          LocationStockOut, StockChangeOut, StockOut)
+
+router = APIRouter(prefix="/api/v1", tags=["inventory"])
+Reader = Annotated[Actor, Depends(require(Permission.CATALOG_READ))]
+StockWriter = Annotated[Actor, Depends(require(Permission.STOCK_WRITE))]
+SettingsWriter = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
+
+
+@router.post("/locations", status_code=201, response_model=LocationOut, responses=ERRORS(409))
+def create_location(body: LocationIn, request: Request, uow: UowDep, actor: SettingsWriter,
+                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    return idempotent(request, uow, actor, idempotency_key, body, status_code=201,
+                      action=lambda: LocationOut.from_model(service.create_location(uow, **body.model_dump())))
+
+
+@router.patch("/locations/{code}", response_model=LocationOut, responses=ERRORS(404))
+def update_location(code: str, body: LocationPatch, request: Request, uow: UowDep, actor: SettingsWriter,
+                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    changes = body.model_dump(exclude_unset=True)
+    return idempotent(request, uow, actor, idempotency_key, body,
+                      action=lambda: LocationOut.from_model(service.update_location(uow, code, changes)))
+
+
+@router.get("/locations", responses=ERRORS())
+def list_locations(uow: UowDep, actor: Reader) -> list[LocationOut]:
+    return [LocationOut.from_model(loc) for loc in service.list_locations(uow)]
+
+
+@router.post("/stock/adjustments", status_code=201, response_model=StockChangeOut, responses=ERRORS(404, 409))
+def adjust_stock(body: AdjustmentIn, request: Request, uow: UowDep, actor: StockWriter,
+                 idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    return idempotent(request, uow, actor, idempotency_key, body, status_code=201,
+                      action=lambda: StockChangeOut(**vars(service.adjust_stock(
+                          uow, sku=body.sku, location=body.location, quantity=body.quantity,
+                          reason=body.reason, actor=actor, bin=body.bin))))
+
+
+@router.post("/stock/counts", status_code=201, response_model=StockChangeOut, responses=ERRORS(404))
+def count_stock(body: CountIn, request: Request, uow: UowDep, actor: StockWriter,
+                idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    return idempotent(request, uow, actor, idempotency_key, body, status_code=201,
+                      action=lambda: StockChangeOut(**vars(service.count_stock(
+                          uow, sku=body.sku, location=body.location, counted=body.counted,
+                          reason=body.reason, actor=actor, bin=body.bin))))
+
+
+@router.get("/stock/{sku}", responses=ERRORS(404))
+def get_stock(sku: str, uow: UowDep, actor: Reader) -> StockOut:
+    rows = service.stock_for_sku(uow, sku)
+    return StockOut(sku=sku, on_hand=sum(r.on_hand for r in rows), reserved=sum(r.reserved for r in rows),
+                    available=sum(r.available for r in rows),
+                    locations=[LocationStockOut(**vars(r)) for r in rows])

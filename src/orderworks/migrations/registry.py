@@ -1,0 +1,15 @@
+"""Every area's tables in one metadata, for Alembic and for tests. Add an area's models module here."""
+
+from __future__ import annotations
+
+from orderworks.catalog import models as _catalog  # noqa: F401
+from orderworks.core import apikeys as _apikeys  # noqa: F401
+from orderworks.core import idempotency as _idempotency  # noqa: F401
+from orderworks.core import numbering as _numbering  # noqa: F401
+from orderworks.core import outbox as _outbox  # noqa: F401
+from orderworks.core import store as _store  # noqa: F401
+from orderworks.core.db import Base
+from orderworks.inventory import models as _inventory  # noqa: F401
+from orderworks.orders import models as _orders  # noqa: F401
+
+metadata = Base.metadata

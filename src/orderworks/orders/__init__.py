@@ -1,0 +1,1 @@
+"""Orders: placement from any channel, lines, addresses, pricing, status and history, edits, hold, cancel."""

@@ -1,0 +1,113 @@
+"""Order routes: place, read, list, hold, release, cancel, notes, place a draft."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from orderworks.core.actor import Actor
+from orderworks.core.permissions import Permission
+from orderworks.core.uow import UnitOfWork
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.orders.models import Order
+from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
+from orderworks.orders.schemas import (CancelIn, HoldIn, NoteIn, OrderIn, OrderOut, OrderPage, OrderSummaryOut,
+                                       ReleaseIn, VersionIn)
+from orderworks.orders.service import lifecycle, placement, queries
+
+router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
+Writer = Annotated[Actor, Depends(require(Permission.ORDERS_WRITE))]
+
+
+def order_out(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderOut:
+    view = queries.get_order(uow, order_id)
+    return OrderOut.from_view(view.order, view.history, view.notes)
+
+
+def _then_show(uow: UnitOfWork, change: Callable[[], Order]) -> Callable[[], OrderOut]:
+    return lambda: order_out(uow, change().id)
+
+
+@router.post("", status_code=201, response_model=OrderOut, responses=ERRORS(404, 409))
+def place_order(body: OrderIn, request: Request, uow: UowDep, actor: Writer,
+                idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Place an order (or save a draft). Stock is reserved in the same transaction; nothing is written if any
+    check fails."""
+    return idempotent(request, uow, actor, idempotency_key, body, status_code=201, action=_then_show(
+        uow, lambda: placement.place_order(uow, body.to_command(), actor=actor)))
+
+
+@router.get("", responses=ERRORS())
+def list_orders(
+    uow: UowDep, actor: Reader,
+    status: OrderStatus | None = None, payment_status: PaymentStatus | None = None,
+    fulfillment_status: FulfillmentStatus | None = None, channel: Channel | None = None,
+    customer_email: Annotated[str | None, Query(max_length=320)] = None,
+    created_from: datetime | None = None, created_to: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Order number, email, or start of a name")] = None,
+    backordered: bool | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> OrderPage:
+    f = queries.OrderFilter(status=status, payment_status=payment_status, fulfillment_status=fulfillment_status,
+                            channel=channel, customer_email=customer_email, created_from=created_from,
+                            created_to=created_to, q=q, backordered=backordered)
+    page = queries.list_orders(uow, f, cursor=cursor, limit=limit)
+    return OrderPage(items=[OrderSummaryOut.from_model(o) for o in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{order_id}", responses=ERRORS(404))
+def get_order(order_id: str, uow: UowDep, actor: Reader) -> OrderOut:
+    return order_out(uow, order_id)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderOut, responses=ERRORS(404, 409))
+def cancel_order(order_id: str, body: CancelIn, request: Request, uow: UowDep, actor: Writer,
+                 idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    return idempotent(request, uow, actor, idempotency_key, body, action=_then_show(
+        uow, lambda: lifecycle.cancel_order(uow, order_id, actor=actor, reason=body.reason,
+                                            expected_version=body.version)))
+
+
+@router.post("/{order_id}/hold", response_model=OrderOut, responses=ERRORS(404, 409))
+def hold_order(order_id: str, request: Request, uow: UowDep, actor: Writer, body: HoldIn | None = None,
+               idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    body = body or HoldIn()
+    return idempotent(request, uow, actor, idempotency_key, body, action=_then_show(
+        uow, lambda: lifecycle.hold_order(uow, order_id, actor=actor, reason=body.reason,
+                                          expected_version=body.version)))
+
+
+@router.post("/{order_id}/release", response_model=OrderOut, responses=ERRORS(404, 409))
+def release_order(order_id: str, request: Request, uow: UowDep, actor: Writer, body: ReleaseIn | None = None,
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    body = body or ReleaseIn()
+    return idempotent(request, uow, actor, idempotency_key, body, action=_then_show(
+        uow, lambda: lifecycle.release_order(uow, order_id, actor=actor, note=body.note,
+                                             expected_version=body.version)))
+
+
+@router.post("/{order_id}/place", response_model=OrderOut, responses=ERRORS(404, 409))
+def place_draft(order_id: str, request: Request, uow: UowDep, actor: Writer, body: VersionIn | None = None,
+                idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Place a draft order at today's prices, reserving its stock."""
+    body = body or VersionIn()
+    return idempotent(request, uow, actor, idempotency_key, body, action=_then_show(
+        uow, lambda: lifecycle.place_draft(uow, order_id, actor=actor, expected_version=body.version)))
+
+
+@router.post("/{order_id}/notes", status_code=201, response_model=OrderOut, responses=ERRORS(404))
+def add_note(order_id: str, body: NoteIn, request: Request, uow: UowDep, actor: Writer,
+             idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    def change() -> OrderOut:
+        note = lifecycle.add_note(uow, order_id, actor=actor, body=body.body,
+                                  visible_to_customer=body.visible_to_customer)
+        return order_out(uow, note.order_id)
+
+    return idempotent(request, uow, actor, idempotency_key, body, status_code=201, action=change)

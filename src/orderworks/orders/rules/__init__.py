@@ -1,0 +1,1 @@
+"""Pure order rules: statuses and their transitions, and pricing maths. No I/O."""

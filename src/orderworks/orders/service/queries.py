@@ -1,0 +1,107 @@
+"""Reading orders: one order with its timeline, and the paginated, filtered order list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from orderworks.core.errors import NotFound, ValidationFailed
+from orderworks.core.pagination import Page, check_limit, decode_cursor, encode_cursor
+from orderworks.core.uow import UnitOfWork
+from orderworks.orders.models import Order, OrderHistory, OrderNote
+from orderworks.orders.service.loading import parse_order_id
+
+
+@dataclass(frozen=True)
+class OrderView:
+    order: Order
+    history: list[OrderHistory]
+    notes: list[OrderNote]
+
+
+def get_order(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderView:
+    """An order with its lines, timeline and notes."""
+    oid = parse_order_id(order_id)
+    with uow:
+        order = uow.session.execute(
+            select(Order).where(Order.id == oid).options(selectinload(Order.lines))).scalar_one_or_none()
+        if order is None:
+            raise NotFound(f"No order '{order_id}'", field="order_id")
+        return _view(uow, order)
+
+
+def get_order_by_number(uow: UnitOfWork, number: str) -> OrderView:
+    with uow:
+        order = uow.session.execute(
+            select(Order).where(Order.number == number).options(selectinload(Order.lines))).scalar_one_or_none()
+        if order is None:
+            raise NotFound(f"No order number '{number}'", field="number")
+        return _view(uow, order)
+
+
+def _view(uow: UnitOfWork, order: Order) -> OrderView:
+    entries = list(uow.session.execute(
+        select(OrderHistory).where(OrderHistory.order_id == order.id)
+        .order_by(OrderHistory.created_at, OrderHistory.id)).scalars())
+    notes = list(uow.session.execute(
+        select(OrderNote).where(OrderNote.order_id == order.id).order_by(OrderNote.created_at)).scalars())
+    return OrderView(order, entries, notes)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str | None = None
+    payment_status: str | None = None
+    fulfillment_status: str | None = None
+    channel: str | None = None
+    customer_email: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str | None = None
+    backordered: bool | None = None
+
+
+def _filtered(f: OrderFilter) -> Select[tuple[Order]]:
+    stmt = select(Order)
+    for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
+                          (Order.fulfillment_status, f.fulfillment_status), (Order.channel, f.channel),
+                          (Order.backordered, f.backordered)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.customer_email:
+        stmt = stmt.where(Order.customer_email == f.customer_email.strip().lower())
+    if f.created_from:
+        stmt = stmt.where(Order.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Order.created_at < f.created_to)
+    if f.q and f.q.strip():
+        term = f.q.strip()
+        needle = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(or_(
+            Order.number == term.lstrip("#"),
+            Order.customer_email == term.lower(),
+            Order.search_name.like(f"{needle}%", escape="\\"),
+        ))
+    return stmt
+
+
+def list_orders(uow: UnitOfWork, f: OrderFilter, *, cursor: str | None = None, limit: int = 50) -> Page[Order]:
+    """Orders newest first, filtered, one page at a time (keyset: page N costs what page 1 costs)."""
+    check_limit(limit)
+    stmt = _filtered(f).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        try:
+            at, oid = datetime.fromisoformat(created), uuid.UUID(last_id)
+        except ValueError as exc:
+            raise ValidationFailed("The cursor is not one this server gave out", field="cursor") from exc
+        stmt = stmt.where(or_(Order.created_at < at, (Order.created_at == at) & (Order.id < oid)))
+    with uow:
+        rows = list(uow.session.execute(stmt).scalars())
+    items = rows[:limit]
+    more = len(rows) > limit
+    return Page(items, encode_cursor(items[-1].created_at, items[-1].id) if more else None)
