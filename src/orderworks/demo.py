@@ -20,7 +20,7 @@ from orderworks.orders.service.placement import Customer, PlaceOrder, place_orde
 
 DEMO = Actor.system("demo")
 PRODUCTS = [
-    ("RED-CHAIR", "Red chair", "49.00", 5200, True, False, "standard"),
+    ("RED-CHAIR", "Red chair", "49.00", 4500, True, False, "standard"),
     ("OAK-TABLE", "Oak table", "329.00", 24000, True, False, "standard"),
     ("LAMP-01", "Reading lamp", "24.50", 1100, True, True, "standard"),
     ("CUSHION-BLUE", "Blue cushion", "12.00", 400, True, False, "reduced"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from orderworks.catalog.events import ProductCreated, ProductUpdated, VendorSaved
 from orderworks.catalog.models import Price, Product, Variant, Vendor
 from orderworks.core.errors import AlreadyExists, NotFound, ValidationFailed
 from orderworks.core.money import check_currency, parse_amount
@@ -75,6 +76,8 @@ def create_product(uow: UnitOfWork, spec: ProductSpec) -> Product:
         variant = Variant(product=product, sku=spec.sku, name=spec.name, weight_grams=spec.weight_grams,
                           active=spec.active, prices=[Price(currency=c, amount=a) for c, a in prices.items()])
         uow.session.add_all([product, variant])
+        uow.session.flush()
+        uow.outbox.add(ProductCreated(aggregate_id=str(product.id), sku=spec.sku, name=spec.name))
         uow.commit()
     return get_product(uow, spec.sku)
 
@@ -106,6 +109,9 @@ def update_product(uow: UnitOfWork, sku: str, changes: dict[str, object]) -> Pro
         if changes.get("price") is not None:
             currency = check_currency(str(changes.get("currency") or ""), field="currency")
             _set_price(uow, variant, currency, parse_amount(str(changes["price"]), currency, field="price"))
+        changed = sorted(k for k, v in changes.items() if v is not None or k == "vendor")
+        if changed:
+            uow.outbox.add(ProductUpdated(aggregate_id=str(product.id), sku=sku, changes=changed))
         uow.commit()
     return get_product(uow, sku)
 
@@ -136,6 +142,7 @@ def add_variant(uow: UnitOfWork, product_sku: str, *, sku: str, name: str, price
             raise AlreadyExists(f"SKU '{sku}' already exists", field="sku")
         uow.session.add(Variant(product_id=base.product_id, sku=sku, name=name, weight_grams=weight_grams,
                                 prices=[Price(currency=currency, amount=amount)]))
+        uow.outbox.add(ProductUpdated(aggregate_id=str(base.product_id), sku=product_sku, changes=[f"variant:{sku}"]))
         uow.commit()
     return get_product(uow, sku)
 
@@ -187,6 +194,8 @@ def create_vendor(uow: UnitOfWork, *, code: str, name: str, email: str | None = 
             raise AlreadyExists(f"Vendor '{code}' already exists", field="code")
         vendor = Vendor(code=code, name=name, email=email, phone=phone, transmission=transmission)
         uow.session.add(vendor)
+        uow.session.flush()
+        uow.outbox.add(VendorSaved(aggregate_id=str(vendor.id), code=code, created=True))
         uow.commit()
     return vendor
 
@@ -202,6 +211,7 @@ def update_vendor(uow: UnitOfWork, code: str, changes: dict[str, object]) -> Ven
             if changes["transmission"] not in ("email", "edi"):
                 raise ValidationFailed("transmission must be 'email' or 'edi'", field="transmission")
             vendor.transmission = str(changes["transmission"])
+        uow.outbox.add(VendorSaved(aggregate_id=str(vendor.id), code=code, created=False))
         uow.commit()
     return vendor
 
