@@ -150,3 +150,7 @@ def main() -> None:  # pragma: no cover
     app()
 
 
+
+
+if __name__ == "__main__":  # python -m orderworks.cli
+    main()
