@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beyond Python. Installs only what is missing; needs root for apt-get.
 set -euo pipefail
-packages=()   # filled as areas land: poppler-utils (PDF text), chromium (browser tests), WeasyPrint's libraries
+# poppler-utils: pdftotext/pdftoppm to read PDFs back in tests; chromium: the back office browser tests;
+# the C libraries WeasyPrint loads (WeasyPrint itself comes from PyPI) and a font for PDFs.
+packages=(poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
