@@ -72,7 +72,8 @@ def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer
     upgrade(url)
     issued = load_demo(_factory())
     console.print("[bold]Demo data loaded.[/bold] Try:")
-    console.print(f"  curl -H 'Authorization: Bearer {issued.key}' http://{host}:{port}/api/v1/orders")
+    # Plain print: rich would wrap the long key across lines and break copy and paste.
+    print(f"  curl -H 'Authorization: Bearer {issued.key}' http://{host}:{port}/api/v1/orders", flush=True)
     console.print("  orderworks orders list")
     console.print(f"API docs: http://{host}:{port}/docs")
     console.print("Owner API key:")

@@ -9,8 +9,10 @@ from sqlalchemy import Engine, text
 
 from orderworks import __version__
 from orderworks.api.errors import install_error_handlers
+from orderworks.api.metrics import install_metrics
 from orderworks.catalog.api import router as catalog_router
 from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.logs import configure_logging
 from orderworks.core.settings import Settings, get_settings
 from orderworks.inventory.api import router as inventory_router
 from orderworks.orders.api import router as orders_router
@@ -19,6 +21,7 @@ from orderworks.orders.pricing_api import router as pricing_router
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(json=settings.log_json)
     engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
     app = FastAPI(
         title="orderworks", version=__version__,
@@ -29,6 +32,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
+    install_metrics(app)
     for router in (catalog_router, inventory_router, orders_router, pricing_router):
         app.include_router(router)
 
