@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderworks.cli_events import events_app, worker
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
@@ -23,6 +24,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
 app.add_typer(import_app, name="import")
+app.add_typer(events_app, name="events")
+app.command("worker")(worker)
 console = Console()
 
 
@@ -83,15 +86,24 @@ def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer
 
 
 @app.command("serve")
-def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Serve the API (and, when they land, the worker and the back office)."""
-    _serve(host, port, workers)
+def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                  worker: Annotated[bool, typer.Option(help="Run the outbox worker in this process (embedded); "
+                                                        "default: yes unless ORDERWORKS_REDIS_URL is set")] = True) -> None:
+    """Serve the API with the embedded worker (and, when it lands, the back office)."""
+    _serve(host, port, workers, with_worker=worker and not get_settings().redis_url)
 
 
-def _serve(host: str, port: int, workers: int = 1) -> None:
+def _serve(host: str, port: int, workers: int = 1, *, with_worker: bool = True) -> None:
     import uvicorn
 
-    uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    from orderworks.worker import start_embedded_worker
+
+    stop = start_embedded_worker(_factory()) if with_worker else None
+    try:
+        uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 @orders_app.command("list")
