@@ -1,4 +1,4 @@
-"""The `orderworks` command: serve, migrate, demo, API keys, orders, imports."""
+"""The `orderworks` command: serve, migrate, demo, API keys, orders; the catalog commands are in cli_catalog."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from orderworks.cli_catalog import register as register_catalog_commands
+from orderworks.cli_console import console
+from orderworks.cli_console import fail as _fail
+from orderworks.cli_console import session_factory as _factory
 from orderworks.cli_events import events_app, worker
 from orderworks.core.actor import Actor
-from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
@@ -25,23 +28,12 @@ app = typer.Typer(help="orderworks: order management for online and offline sell
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for integrations and scripts.", no_args_is_help=True)
 orders_app = typer.Typer(help="Look at orders, cancel, hold, release and reorder them.", no_args_is_help=True)
-import_app = typer.Typer(help="Import products and stock from CSV.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
-app.add_typer(import_app, name="import")
 app.add_typer(events_app, name="events")
 app.command("worker")(worker)
-console = Console()
-
-
-def _factory():  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(get_settings().database_url))
-
-
-def _fail(exc: DomainError) -> None:
-    console.print(f"[red]{exc.code}[/red]: {exc.message}" + (f" ({exc.field})" if exc.field else ""))
-    raise typer.Exit(1)
+register_catalog_commands(app)  # products, locations, stock, vendors, import
 
 
 @db_app.command("upgrade")

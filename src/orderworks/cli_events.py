@@ -7,23 +7,17 @@ import threading
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from orderworks.core.db import make_engine, make_session_factory
+from orderworks.cli_console import console, fail
+from orderworks.cli_console import session_factory as _factory
 from orderworks.core.errors import DomainError
 from orderworks.core.relay import failed_deliveries, relay_until_idle, retry_delivery
-from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
 from orderworks.subscribers import SUBSCRIBERS
 from orderworks.worker import run_relay
 
 events_app = typer.Typer(help="The outbox: deliveries to subscribers, failures and retries.", no_args_is_help=True)
-console = Console()
-
-
-def _factory():  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(get_settings().database_url))
 
 
 def worker(interval: Annotated[float, typer.Option(help="Seconds to wait when nothing is due")] = 1.0) -> None:
@@ -61,6 +55,5 @@ def events_retry(delivery_id: int) -> None:
     try:
         d = retry_delivery(UnitOfWork(_factory()), delivery_id)
     except DomainError as exc:
-        console.print(f"[red]{exc.code}[/red]: {exc.message}")
-        raise typer.Exit(1) from exc
+        fail(exc)
     console.print(f"Delivery {d.id} ({d.event_type} -> {d.subscriber}) will be retried.")
