@@ -12,6 +12,7 @@ from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
+from orderworks.cli_invoicing import invoices_app
 from orderworks.core.uow import UnitOfWork
 
 app = typer.Typer(help="orderworks: order management for online and offline sellers.", no_args_is_help=True)
@@ -23,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
 app.add_typer(import_app, name="import")
+app.add_typer(invoices_app, name="invoices")
 console = Console()
 
 
