@@ -54,6 +54,16 @@ def order(place) -> Order:  # type: ignore[no-untyped-def]
     return place()
 
 
+def reprice_everything(new_uow: Callable[[], UnitOfWork], amount: int) -> None:
+    from orderworks.catalog.models import Price
+
+    uow = new_uow()
+    with uow:
+        for price in uow.session.execute(select(Price)).scalars():
+            price.amount = amount
+        uow.commit()
+
+
 def outbox_types(new_uow: Callable[[], UnitOfWork]) -> list[str]:
     from orderworks.core.outbox import OutboxEvent
 

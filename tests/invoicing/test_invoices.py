@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from orderworks.catalog.models import Price
 from orderworks.core.errors import DomainError
 from orderworks.core.store import get_store
 from orderworks.invoicing.models import Invoice, IssuedDocumentChanged
@@ -18,7 +17,7 @@ from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.models import Order, OrderHistory
 from orderworks.orders.service.lifecycle import cancel_order
 from tests.builders import STAFF, order_cmd
-from tests.invoicing.conftest import outbox_types, set_seller
+from tests.invoicing.conftest import outbox_types, reprice_everything, set_seller
 
 CAPTURED = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -172,11 +171,7 @@ def test_invoice_on_capture_follows_the_store_setting(new_uow, order) -> None:  
 def test_changing_the_store_or_a_price_after_issue_changes_no_invoice(new_uow, order) -> None:  # type: ignore[no-untyped-def]
     issued = issue_invoice(new_uow(), order.id, actor=STAFF)
     set_seller(new_uow, name="Renamed Ltd", legal_name="Renamed Ltd", tax_id="NEW-1")
-    uow = new_uow()
-    with uow:
-        for price in uow.session.execute(select(Price)).scalars():
-            price.amount = 99900
-        uow.commit()
+    reprice_everything(new_uow, 99900)
     uow = new_uow()
     with uow:
         stored = uow.session.get(Invoice, issued.id)
