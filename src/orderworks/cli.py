@@ -13,6 +13,7 @@ from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
+from orderworks.payments.cli import app as payments_app
 
 app = typer.Typer(help="orderworks: order management for online and offline sellers.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -23,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
 app.add_typer(import_app, name="import")
+app.add_typer(payments_app, name="payments")
 console = Console()
 
 

@@ -33,6 +33,9 @@ class Store(Base):
     prices_include_tax: Mapped[bool] = mapped_column(default=False)
     order_number_prefix: Mapped[str] = mapped_column(String(16), default="")
     order_number_start: Mapped[int] = mapped_column(default=1001)
+    # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
+    payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
+    declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
