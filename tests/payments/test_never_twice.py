@@ -121,30 +121,22 @@ def test_a_process_dying_after_the_gateway_call_is_finished_once_by_reconcile(or
         assert entry.actor_name == "Sam Staff (via reconcile)"
 
 
-def test_reconcile_finishes_an_authorization_that_timed_out_after_the_charge(order, new_uow, gateway) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("number", "finished", "status", "decline_code", "calls"), [
+    (cards.TIMEOUT_AFTER_CHARGE, 1, "authorized", None, 1),  # the network charged: the payment is finished
+    (cards.TIMEOUT_BEFORE_CHARGE, 0, "failed", "not_received", 0),  # it never heard of it: failed, no charge
+], ids=["timeout-after-the-charge", "timeout-before-the-charge"])
+def test_reconcile_settles_an_authorization_that_timed_out(order, new_uow, gateway, number, finished, status,
+                                                           decline_code, calls) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(GatewayTimedOut):
-        authorize_payment(new_uow(), gateway, order.id, card=card(cards.TIMEOUT_AFTER_CHARGE), actor=STAFF)
+        authorize_payment(new_uow(), gateway, order.id, card=card(number), actor=STAFF)
     report = reconcile_payments(new_uow(), gateway, now=now() + LATER)
-    assert len(report.finished) == 1
+    assert (len(report.finished), len(report.failed)) == (finished, 1 - finished)
     uow = new_uow()
     with uow:
         p = uow.session.execute(select(Payment)).scalar_one()
-        assert (p.status, p.amount) == ("authorized", 11047)
-        assert uow.session.get(Order, order.id).payment_status == "authorized"
-    assert len(gateway.operations("authorize")) == 1
-
-
-def test_reconcile_fails_an_authorization_the_gateway_never_received(order, new_uow, gateway) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(GatewayTimedOut):
-        authorize_payment(new_uow(), gateway, order.id, card=card(cards.TIMEOUT_BEFORE_CHARGE), actor=STAFF)
-    report = reconcile_payments(new_uow(), gateway, now=now() + LATER)
-    assert len(report.failed) == 1
-    uow = new_uow()
-    with uow:
-        p = uow.session.execute(select(Payment)).scalar_one()
-        assert (p.status, p.decline_code) == ("failed", "not_received")
-        assert uow.session.get(Order, order.id).payment_status == "failed"
-    assert gateway.operations() == []
+        assert (p.status, p.decline_code) == (status, decline_code)
+        assert uow.session.get(Order, order.id).payment_status == status
+    assert len(gateway.operations("authorize")) == calls
 
 
 def test_the_same_capture_request_twice_in_a_row_replays_without_calling_the_gateway(order, new_uow,
@@ -156,3 +148,43 @@ def test_the_same_capture_request_twice_in_a_row_replays_without_calling_the_gat
     assert (first.replayed, again.replayed) == (False, True)
     assert again.transaction.id == first.transaction.id
     assert len(gateway.operations("capture")) == 1
+
+
+KILLED_AFTER_THE_CALL = """
+import os, sys
+from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.uow import UnitOfWork
+from orderworks.migrations import registry
+from orderworks.payments.gateways.test import TestGateway
+from orderworks.payments.service.capture import capture_payment
+from tests.builders import STAFF
+
+class Killed(TestGateway):
+    def capture(self, **kw):
+        super().capture(**kw)
+        os._exit(9)  # the process dies at once: no exception handler, no rollback, no commit
+
+url, path, payment_id = sys.argv[1:4]
+capture_payment(UnitOfWork(make_session_factory(make_engine(url))), Killed(path), payment_id, actor=STAFF)
+"""
+
+
+def test_a_process_killed_after_the_gateway_call_is_finished_once_by_reconcile(engine, order, new_uow,
+                                                                               gateway) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    pid = _authorized(new_uow, gateway, order)
+    url = engine.url.render_as_string(hide_password=False)
+    died = subprocess.run([sys.executable, "-c", KILLED_AFTER_THE_CALL, url, str(gateway.path), str(pid)],
+                          capture_output=True, text=True, timeout=60)
+    assert died.returncode == 9, died.stderr
+    assert [op["amount"] for op in gateway.operations("capture")] == [11047]  # the network captured
+
+    report = reconcile_payments(new_uow(), gateway, now=now() + LATER)
+    assert len(report.finished) == 1
+    uow = new_uow()
+    with uow:
+        assert uow.session.get(Payment, pid).status == "captured"
+        assert uow.session.get(Order, order.id).payment_status == "paid"
+    assert [op["amount"] for op in gateway.operations("capture")] == [11047]  # still once

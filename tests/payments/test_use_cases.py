@@ -177,3 +177,14 @@ def test_a_paid_order_keeps_its_stock_after_an_earlier_decline(order, new_uow, g
     authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF)
     assert release_stock_of_declined_orders(new_uow(), now() + timedelta(days=1)) == []
     assert stock_for_sku(new_uow(), "RED-CHAIR")[0].reserved == 2
+
+
+def test_a_payment_waiting_for_the_gateway_holds_its_amount_against_a_second_payment(order, new_uow,
+                                                                                     gateway) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.payments.service.errors import GatewayTimedOut
+
+    with pytest.raises(GatewayTimedOut):
+        authorize_payment(new_uow(), gateway, order.id, card=card(cards.TIMEOUT_AFTER_CHARGE), actor=STAFF)
+    with pytest.raises(NothingDue):  # it may have charged the whole order: no second charge meanwhile
+        authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF)
+    assert _order(new_uow(), order.id).payment_status == "unpaid"

@@ -149,15 +149,16 @@ async def stripe_webhook(request: Request, gateway: GatewayDep,
     if not secret or not stripe_signature:
         raise InvalidSignature("Missing Stripe-Signature or no webhook secret configured", field="Stripe-Signature")
     try:
-        event = stripe.Webhook.construct_event(payload, stripe_signature, secret)
+        event = stripe.Webhook.construct_event(payload, stripe_signature, secret).to_dict()
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidSignature("The Stripe-Signature does not match this payload", field="Stripe-Signature") from exc
-    obj = event["data"]["object"]
-    reference = obj.get("payment_intent") or obj.get("id") if str(event["type"]).startswith(
-        ("payment_intent.", "charge.")) else None
+    kind, obj = str(event["type"]), event["data"]["object"]
+    reference = None
+    if kind.startswith(("payment_intent.", "charge.")):  # a charge event names its PaymentIntent
+        reference = obj.get("payment_intent") or obj.get("id")
     resolved = 0
     if reference:
         uow = UnitOfWork(request.app.state.session_factory)
         report = await run_in_threadpool(reconcile.reconcile_payments, uow, gateway, now=now(), reference=reference)
         resolved = len(report.finished) + len(report.failed)
-    return {"received": True, "type": event["type"], "resolved": resolved}
+    return {"received": True, "type": kind, "resolved": resolved}

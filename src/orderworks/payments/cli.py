@@ -17,6 +17,7 @@ from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money, parse_amount
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
+from orderworks.migrations import registry as _tables  # noqa: F401 - every table known before the first query
 from orderworks.orders.service.queries import get_order_by_number
 from orderworks.payments.gateways import gateway_from_settings
 from orderworks.payments.rules import PaymentState

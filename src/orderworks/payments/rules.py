@@ -154,7 +154,10 @@ class OrderMoney:
     open_amount: int  # what a new payment may still take: total less net captured and open authorizations
 
 
-def derive_order_money(total: int, payments: Iterable[tuple[PaymentState, PaymentAmounts]]) -> OrderMoney:
+def derive_order_money(total: int, payments: Iterable[tuple[PaymentState, PaymentAmounts]], *,
+                       pending: int = 0) -> OrderMoney:
+    """`pending`: what payments still waiting for the gateway's answer ask for. They do not count as paid, but a
+    new payment may not take it too (both could succeed)."""
     authorized = captured = refunded = 0
     failed = voided = False
     for state, a in payments:
@@ -165,7 +168,7 @@ def derive_order_money(total: int, payments: Iterable[tuple[PaymentState, Paymen
         voided = voided or state == P.VOIDED
     status = derive_payment_status(total, authorized, captured, refunded, failed=failed, voided=voided)
     balance = max(total - (captured - refunded), 0)
-    return OrderMoney(status, balance, max(balance - authorized, 0))
+    return OrderMoney(status, balance, max(balance - authorized - pending, 0))
 
 
 def line_refund_amount(line_total: int, line_quantity: int, quantity: int) -> int:

@@ -25,7 +25,7 @@ def _checks(intent: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def _declined(exc: stripe.StripeError, amount: int = 0) -> GatewayResult:
-    error = exc.error.to_dict() if getattr(exc, "error", None) else {}
+    error = exc.error.to_dict() if exc.error is not None else {}
     intent = error.get("payment_intent") or {}
     return GatewayResult(False, reference=intent.get("id") if isinstance(intent, dict) else None, amount=amount,
                          decline_code=error.get("decline_code") or error.get("code") or "declined",
@@ -106,7 +106,7 @@ class StripeGateway:
                 return None if intent is None else self._authorized(intent, intent["amount"])
             if kind == "refund":
                 refunds = self._client.v1.refunds.list(params={"payment_intent": reference or "", "limit": 100})
-                match = next((r for r in refunds.data if r.metadata.to_dict().get(KEY) == idempotency_key), None)
+                match = next((r for r in refunds.data if (r.metadata.to_dict() if r.metadata else {}).get(KEY) == idempotency_key), None)
                 return None if match is None else GatewayResult(True, match.id, match.amount, message="Refunded")
             intent = self._client.v1.payment_intents.retrieve(reference or "").to_dict()
         except stripe.APIConnectionError as exc:

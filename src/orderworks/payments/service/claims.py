@@ -117,8 +117,10 @@ def check_payable(order: Order) -> None:
 
 def order_money(session: Session, order: Order) -> OrderMoney:
     """The order's payment status and balance, from its payments' derived columns (one query)."""
-    payments = session.execute(select(Payment).where(Payment.order_id == order.id)).scalars()
-    return derive_order_money(order.total, [(PaymentState(p.status), row_amounts(p)) for p in payments])
+    payments = list(session.execute(select(Payment).where(Payment.order_id == order.id)).scalars())
+    pending = sum(p.amount for p in payments if p.status == PaymentState.PENDING)
+    return derive_order_money(order.total, [(PaymentState(p.status), row_amounts(p)) for p in payments],
+                              pending=pending)
 
 
 def row_amounts(p: Payment) -> PaymentAmounts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,7 +108,7 @@ def _write_history(session: Session, order: Order, payment: Payment, txn: Paymen
 
 
 def _events(order: Order, payment: Payment, txn: PaymentTransaction) -> list[object]:
-    base = dict(order_id=str(order.id), number=order.number, payment_id=str(payment.id),
+    base: dict[str, Any] = dict(order_id=str(order.id), number=order.number, payment_id=str(payment.id),
                 transaction_id=str(txn.id), method=payment.method, amount=txn.amount, currency=txn.currency)
     if txn.status == TxnStatus.FAILED:
         return [events.PaymentFailed(**base, kind=txn.kind, decline_code=txn.decline_code,

@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,12 +62,12 @@ def refund_payment(uow: UnitOfWork, gateway: PaymentGateway, payment_id: str | u
         reference=claim.reference or "", amount=claim.amount, idempotency_key=claim.idempotency_key), actor=actor)
 
 
-def _line_amounts(session: Session, order: Order, lines: Sequence[RefundLine]) -> list[dict[str, object]]:
+def _line_amounts(session: Session, order: Order, lines: Sequence[RefundLine]) -> list[dict[str, Any]]:
     if not lines:
         return []
     by_id = {str(line.id): line for line in order.lines}
     already = _refunded_quantities(session, order)
-    chosen: list[dict[str, object]] = []
+    chosen: list[dict[str, Any]] = []
     for i, asked in enumerate(lines):
         line = by_id.get(asked.line_id)
         if line is None:
