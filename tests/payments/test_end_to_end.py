@@ -16,9 +16,12 @@ from orderworks.payments.models import PaymentTransaction
 from orderworks.payments.service.authorize import authorize_payment
 from orderworks.payments.service.capture import capture_payment, void_payment
 from orderworks.payments.service.reconcile import reconcile_payments
+from orderworks.payments.service.errors import CardDeclined
 from orderworks.payments.service.refund import refund_payment
 from tests.builders import STAFF
 from tests.payments.cards import card
+
+DECLINED_EVERYWHERE = "4000000000000341"  # declines on the test gateway and on localstripe
 
 
 def _payment_status(new_uow, order_id) -> str:  # type: ignore[no-untyped-def]
@@ -86,3 +89,13 @@ def test_a_crash_after_the_capture_call_is_finished_once_by_reconcile(order, new
         captures = uow.session.execute(select(PaymentTransaction.status, PaymentTransaction.amount)
                                        .where(PaymentTransaction.kind == "capture")).all()
     assert captures == [("succeeded", 11047)]
+
+
+def test_a_decline_then_a_retry_with_another_card(order, new_uow, any_gateway) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CardDeclined) as declined:
+        authorize_payment(new_uow(), any_gateway, order.id, card=card(DECLINED_EVERYWHERE), actor=STAFF)
+    assert declined.value.details["decline_code"]
+    assert _payment_status(new_uow, order.id) == "failed"
+    retried = authorize_payment(new_uow(), any_gateway, order.id, card=card(), actor=STAFF, capture=True)
+    assert (retried.payment.status, retried.payment.captured) == ("captured", 11047)
+    assert _payment_status(new_uow, order.id) == "paid"

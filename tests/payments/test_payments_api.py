@@ -108,6 +108,31 @@ def test_twenty_concurrent_capture_requests_with_one_key_capture_once(api, order
     assert api.get(f"/api/v1/payments/{pid}").json()["captured"] == "110.47"
 
 
+def test_twenty_concurrent_capture_requests_with_their_own_keys_capture_once(api, order_id, app) -> None:  # type: ignore[no-untyped-def]
+    pid = pay(api, order_id, {"method": "card", "card": CARD}, "p1").json()["id"]
+
+    def attempt(i: int) -> tuple[int, str | None]:
+        answer = api.post(f"/api/v1/payments/{pid}/capture", headers={"Idempotency-Key": f"click-{i}"})
+        return answer.status_code, answer.json().get("error", {}).get("code")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(attempt, range(20)))
+    assert answers.count((200, None)) == 1
+    assert set(answers) <= {(200, None), (409, "payment_in_progress"), (409, "invalid_transition")}
+    assert [op["amount"] for op in app.state.payment_gateway.operations("capture")] == [11047]
+
+
+def test_the_store_payment_mode_is_set_over_http(api, order_id) -> None:  # type: ignore[no-untyped-def]
+    changed = api.patch("/api/v1/store", json={"payment_mode": "authorize_and_capture",
+                                               "declined_stock_hold_minutes": 15}, headers={"Idempotency-Key": "s"})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["payment_mode"], changed.json()["declined_stock_hold_minutes"]) == (
+        "authorize_and_capture", 15)
+    assert pay(api, order_id, {"method": "card", "card": CARD}, "p1").json()["status"] == "captured"
+    refused = api.patch("/api/v1/store", json={"payment_mode": "later"}, headers={"Idempotency-Key": "s2"})
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "payment_mode")
+
+
 def test_an_offline_payment_over_http(api, order_id) -> None:  # type: ignore[no-untyped-def]
     made = pay(api, order_id, {"method": "check", "amount": "100.00", "reference": "CHK-1042"}, "o1")
     assert made.status_code == 201

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     install_metrics(app)
-    for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router, webhooks_router):
+    for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
+                   webhooks_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

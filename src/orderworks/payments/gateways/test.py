@@ -31,6 +31,7 @@ TEST_CARDS = {
     "5555555555554444": "approve",
     "378282246310005": "approve",
     "4000000000000002": "generic_decline",
+    "4000000000000341": "generic_decline",  # Stripe: attaches, but every charge fails
     "4000000000009995": "insufficient_funds",
     "4000000000000069": "expired_card",
     "4000000000000127": "incorrect_cvc",
