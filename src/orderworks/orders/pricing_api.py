@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -40,6 +40,10 @@ class StoreIn(BaseModel):
     prices_include_tax: bool | None = None
     order_number_prefix: Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z0-9\-#]*$")] | None = None
     order_number_start: Annotated[int, Field(ge=1, le=10**9)] | None = None  # an INTEGER column
+    payment_mode: Literal["authorize", "authorize_and_capture"] | None = Field(
+        default=None, description="Card payments without an explicit `capture`: hold only, or take the money")
+    declined_stock_hold_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 30)] | None = Field(
+        default=None, description="How long an order whose payment was declined keeps its stock")
 
 
 class StoreOut(BaseModel):
@@ -55,6 +59,8 @@ class StoreOut(BaseModel):
     prices_include_tax: bool
     order_number_prefix: str
     order_number_start: int
+    payment_mode: str
+    declined_stock_hold_minutes: int
 
     @classmethod
     def from_model(cls, s: Store) -> StoreOut:
