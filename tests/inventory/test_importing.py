@@ -148,6 +148,8 @@ def test_a_missing_required_column_refuses_the_whole_file(shop) -> None:  # type
     (b"sku,name,price,currency,colour\nA,B,1.00,USD,red\n", "colour", "Unknown column"),
     (b"sku,name,price,currency,SKU\n", "sku", "twice"),
     ("sku,name,price,currency\nCAFE,Caf\u00e9,1.00,USD\n".encode("latin-1"), "file", "UTF-8"),
+    (b"sku,name,price,currency\nA,B\x00,1.00,USD\n", "file", "NUL"),
+    ("sku,name,price,currency\nA,B,1.00,USD\n".encode("utf-16"), "file", "UTF-8"),
 ])
 def test_an_unreadable_file_is_refused_with_a_clear_message(shop, data, field, words) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ImportFileInvalid) as refused:
@@ -179,6 +181,9 @@ def test_a_header_only_file_imports_nothing(shop) -> None:  # type: ignore[no-un
     ("A,Thing,1.00,USD,MAIN,2.5", "validation_failed", "on_hand"),
     ("A,Thing,1.00,USD,MAIN,1,extra", "validation_failed", "row"),
     ("A,Thing,1.001,USD,,", "validation_failed", "price"),
+    ("A,Thing,1.00,USD,MAIN,1000000001", "validation_failed", "on_hand"),
+    (f"A,{'n' * 301},1.00,USD,,", "validation_failed", "name"),
+    (f"{'A' * 65},Thing,1.00,USD,,", "validation_failed", "sku"),
 ])
 def test_a_bad_cell_refuses_its_row(shop, row: str, code: str, field: str) -> None:  # type: ignore[no-untyped-def]
     report = import_products(shop, f"sku,name,price,currency,location,on_hand\n{row}\n".encode(), actor=STAFF)
