@@ -52,6 +52,11 @@ def shop(new_uow):  # type: ignore[no-untyped-def]
     return new_uow
 
 
+def _events(uow) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with uow:
+        return {str(i): t for i, t in uow.session.execute(select(OutboxEvent.id, OutboxEvent.type))}
+
+
 def _count(uow, model) -> int:  # type: ignore[no-untyped-def]
     with uow:
         return int(uow.session.execute(select(func.count()).select_from(model)).scalar_one())
@@ -67,6 +72,7 @@ def _on_hand(new_uow, sku: str) -> dict[str, tuple[int, str | None]]:  # type: i
 
 
 def test_good_rows_go_in_and_each_bad_row_is_refused_with_its_reason(shop) -> None:  # type: ignore[no-untyped-def]
+    events_before = _events(shop())
     report = import_products(shop, MIXED.encode(), actor=STAFF)
 
     assert [(r.row, r.sku, r.outcome) for r in report.rows if r.outcome != Outcome.REFUSED] == [
@@ -93,6 +99,9 @@ def test_good_rows_go_in_and_each_bad_row_is_refused_with_its_reason(shop) -> No
         counts = list(uow.session.execute(select(StockMovement.kind, StockMovement.on_hand_delta)
                                           .where(StockMovement.kind == "count").order_by(StockMovement.on_hand_delta)))
     assert [tuple(c) for c in counts] == [("count", -6), ("count", 40)]
+    new_events = [t for i, t in _events(shop()).items() if i not in events_before]
+    assert sorted(new_events) == ["ProductCreated", "ProductCreated", "ProductUpdated", "StockChanged",
+                                  "StockChanged"]
 
 
 def test_importing_the_same_file_again_changes_nothing(shop) -> None:  # type: ignore[no-untyped-def]

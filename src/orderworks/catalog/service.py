@@ -86,16 +86,17 @@ def create_product(uow: UnitOfWork, spec: ProductSpec) -> Product:
         if uow.session.execute(select(Variant.id).where(Variant.sku == spec.sku)).first():
             raise AlreadyExists(f"SKU '{spec.sku}' already exists", field="sku")
         vendor = _vendor_by_code(uow, spec.vendor) if spec.vendor else None
+        # Built whole (variants, prices, vendor set), so it is returned as it stands, without reading it back.
         product = Product(name=spec.name, description=spec.description, tax_class=spec.tax_class,
                           shippable=spec.shippable, backorderable=spec.backorderable, active=spec.active,
-                          default_vendor_id=vendor.id if vendor else None)
+                          default_vendor=vendor, variants=[])
         variant = Variant(product=product, sku=spec.sku, name=spec.name, weight_grams=spec.weight_grams,
                           active=spec.active, prices=[Price(currency=c, amount=a) for c, a in prices.items()])
         uow.session.add_all([product, variant])
         uow.session.flush()
         uow.outbox.add(ProductCreated(aggregate_id=str(product.id), sku=spec.sku, name=spec.name))
         uow.commit()
-    return get_product(uow, spec.sku)
+    return product
 
 
 def update_product(uow: UnitOfWork, sku: str, changes: dict[str, object]) -> Product:

@@ -71,7 +71,8 @@ def get_stock(sku: str, uow: UowDep, actor: Reader) -> StockOut:
                     locations=[LocationStockOut(**vars(r)) for r in rows])
 
 
-@router.post("/products/import", tags=["catalog"], response_model=ImportReportOut, responses=ERRORS(413, 415))
+@router.post("/products/import", tags=["catalog"], response_model=ImportReportOut,
+             responses=ERRORS(400, 413, 415))  # 400: a multipart body that does not parse
 def import_products_csv(
     request: Request, uow: UowDep, actor: CatalogWriter,
     file: Annotated[UploadFile, File(description="A UTF-8 CSV file: sku,name,price,currency,... (see README)")],
