@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from orderworks.catalog.importing import ImportFileInvalid, Outcome
 from orderworks.catalog.models import Variant
 from orderworks.catalog.service import ProductSpec, create_product, create_vendor, get_product
+from orderworks.core.errors import Forbidden
 from orderworks.core.outbox import OutboxEvent
 from orderworks.inventory.importing import import_products
 from orderworks.inventory.models import StockMovement
@@ -198,3 +199,11 @@ def test_a_bad_cell_refuses_its_row(shop, row: str, code: str, field: str) -> No
     report = import_products(shop, f"sku,name,price,currency,location,on_hand\n{row}\n".encode(), actor=STAFF)
     assert [(r.row, r.outcome, r.code, r.field) for r in report.rows] == [(2, Outcome.REFUSED, code, field)]
     assert _skus(shop()) == {"OLD-LAMP"}
+
+
+def test_a_caller_who_may_not_change_stock_cannot_import_stock_columns(shop) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Forbidden):
+        import_products(shop, MIXED.encode(), actor=STAFF, may_count_stock=False)
+    assert _skus(shop()) == {"OLD-LAMP"}
+    report = import_products(shop, b"sku,name,price,currency\nMUG,Mug,8.00,USD\n", actor=STAFF, may_count_stock=False)
+    assert [(r.sku, r.outcome) for r in report.rows] == [("MUG", Outcome.CREATED)]

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from orderworks.catalog.importing import (CsvRow, Outcome, ProductRow, StockCount, parse_row, read_csv,
-                                          save_product)
+from orderworks.catalog.importing import (STOCK_COLUMNS, CsvRow, Outcome, ProductRow, StockCount, parse_row,
+                                          read_csv, save_product)
 from orderworks.core.actor import Actor
-from orderworks.core.errors import DomainError, NotFound
+from orderworks.core.errors import DomainError, Forbidden, NotFound
 from orderworks.core.uow import UnitOfWork
 from orderworks.catalog.models import Variant
 from orderworks.inventory.models import StockLevel, StockLocation
@@ -50,15 +50,19 @@ class ImportReport:
 
 
 def import_products(new_uow: Callable[[], UnitOfWork], data: bytes, *, actor: Actor, dry_run: bool = False,
-                    on_start: Callable[[int], None] | None = None,
+                    may_count_stock: bool = True, on_start: Callable[[int], None] | None = None,
                     on_row: Callable[[RowResult], None] | None = None) -> ImportReport:
     """Import a products CSV (see `catalog.importing` for the columns); each row is its own transaction.
 
     A dry run does every row's writes and rolls each one back, so it refuses exactly what a real run would
     (database checks included); rows never depend on one another, so rolling back loses nothing a later row needs.
-    Raises `ImportFileInvalid` when the file itself is unreadable (encoding, header): then nothing is imported.
+    Raises `ImportFileInvalid` when the file itself is unreadable (encoding, header), and `Forbidden` when it has
+    stock columns and the caller may not change stock: then nothing is imported.
     """
     csv_file = read_csv(data)
+    if not may_count_stock and set(STOCK_COLUMNS) & set(csv_file.columns):
+        raise Forbidden("The file sets stock levels (location, on_hand, bin) and this role may not change stock",
+                        field="file")
     if on_start:
         on_start(len(csv_file.rows))
     report = ImportReport(dry_run=dry_run)
