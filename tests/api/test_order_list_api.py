@@ -30,7 +30,7 @@ def orders(new_uow) -> list[str]:  # type: ignore[no-untyped-def]
     """Five orders, one a day from DAY_ONE: pending, on hold, canceled, backordered, paid and shipped."""
     two_location_store(new_uow, lamp_backorderable=True)
     people = [("web", "ada@example.com", "Ada Lovelace"), ("phone", "grace@example.com", "Grace Hopper"),
-              ("api", "alan@example.com", "Alan Turing"), ("web", "grace@example.com", "Grace Hopper"),
+              ("api", "alan@example.com", "Alan Turing"), ("web", "Grace@Example.COM", "Grace Hopper"),
               ("marketplace", "edsger@example.com", "Edsger Dijkstra")]
     placed = [place_order(new_uow(), order_cmd(("BLUE-LAMP", 10) if i == 3 else ("RED-CHAIR", 1), channel=channel,
                                                customer=Customer(email=email, name=name)), actor=STAFF)
