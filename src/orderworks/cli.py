@@ -1,4 +1,4 @@
-"""The `orderworks` command: serve, migrate, demo, API keys, orders, imports."""
+"""The `orderworks` command: serve, migrate, demo, API keys, orders; the catalog commands are in cli_catalog."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from orderworks.cli_catalog import register as register_catalog_commands
+from orderworks.cli_console import console
+from orderworks.cli_console import fail as _fail
+from orderworks.cli_console import session_factory as _factory
+from orderworks.cli_events import events_app, worker
+from orderworks.cli_invoicing import invoices_app
 from orderworks.core.actor import Actor
-from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
@@ -24,21 +29,13 @@ app = typer.Typer(help="orderworks: order management for online and offline sell
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for integrations and scripts.", no_args_is_help=True)
 orders_app = typer.Typer(help="Look at orders, cancel, hold, release and reorder them.", no_args_is_help=True)
-import_app = typer.Typer(help="Import products and stock from CSV.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
-app.add_typer(import_app, name="import")
-console = Console()
-
-
-def _factory():  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(get_settings().database_url))
-
-
-def _fail(exc: DomainError) -> None:
-    console.print(f"[red]{exc.code}[/red]: {exc.message}" + (f" ({exc.field})" if exc.field else ""))
-    raise typer.Exit(1)
+app.add_typer(events_app, name="events")
+app.add_typer(invoices_app, name="invoices")
+app.command("worker")(worker)
+register_catalog_commands(app)  # products, locations, stock, vendors, import
 
 
 @db_app.command("upgrade")
@@ -89,15 +86,24 @@ def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer
 
 
 @app.command("serve")
-def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Serve the API (and, when they land, the worker and the back office)."""
-    _serve(host, port, workers)
+def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                  worker: Annotated[bool, typer.Option(help="Run the outbox worker in this process (embedded); "
+                                                        "default: yes unless ORDERWORKS_REDIS_URL is set")] = True) -> None:
+    """Serve the API with the embedded worker (and, when it lands, the back office)."""
+    _serve(host, port, workers, with_worker=worker and not get_settings().redis_url)
 
 
-def _serve(host: str, port: int, workers: int = 1) -> None:
+def _serve(host: str, port: int, workers: int = 1, *, with_worker: bool = True) -> None:
     import uvicorn
 
-    uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    from orderworks.worker import start_embedded_worker
+
+    stop = start_embedded_worker(_factory()) if with_worker else None
+    try:
+        uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 @orders_app.command("list")
