@@ -241,6 +241,7 @@ class OrderOut(OrderSummaryOut):
     weight_grams: int
     notes: str
     cancel_reason: str | None
+    source_order_id: str | None  # the order this draft was reordered from
     placed_at: datetime | None
     history: list[HistoryOut]
     staff_notes: list[NoteOut]
@@ -257,6 +258,7 @@ class OrderOut(OrderSummaryOut):
                              tax=m(o.tax_total), total=m(o.total)),
             tax_lines=[TaxLineOut(rate=_percent(t["rate_ppm"]), amount=m(t["amount"])) for t in o.tax_breakdown],
             weight_grams=o.weight_grams, notes=o.notes, cancel_reason=o.cancel_reason, placed_at=o.placed_at,
+            source_order_id=str(o.source_order_id) if o.source_order_id else None,
             history=[HistoryOut(at=h.created_at, action=h.action, from_status=h.from_status, to_status=h.to_status,
                                 actor={"kind": h.actor_kind, "id": h.actor_id, "name": h.actor_name}, note=h.note,
                                 data=h.data) for h in history],
