@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint, select
+from sqlalchemy import JSON, String, UniqueConstraint, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,9 +63,12 @@ def check_key(key: str | None) -> str:
     return key
 
 
+_STORED = select(IdempotencyRecord).where(IdempotencyRecord.principal == bindparam("principal"),
+                                         IdempotencyRecord.key == bindparam("key"))  # built once: on every call
+
+
 def _stored(uow: UnitOfWork, principal: str, key: str) -> IdempotencyRecord | None:
-    stmt = select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
-    return uow.session.execute(stmt).scalar_one_or_none()
+    return uow.session.execute(_STORED, {"principal": principal, "key": key}).scalar_one_or_none()
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> IdempotentResult:

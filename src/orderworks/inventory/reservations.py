@@ -77,17 +77,23 @@ def _apply_reservations(session: Session, order_id: uuid.UUID, requests: list[Re
     # Sorted by level id: the same order as the locks.
     params = [{"lid": key, "qty": qty} for key, qty in sorted(per_level.items(), key=lambda kv: str(kv[0]))]
     _guarded_reserve(session, params)
-    session.execute(insert(Reservation), [
+    # Plain executemany on the tables: the ORM's bulk layer adds nothing for rows no object stands for.
+    conn = session.connection()
+    conn.execute(_RESERVATION_ROWS, [
         {"id": new_id(), "order_id": order_id, "order_line_id": requests[t.request_index].order_line_id,
          "variant_id": level_variant[t.level_key], "location_id": location_of[t.level_key], "quantity": t.quantity}
         for t in takes
     ])
-    session.execute(insert(StockMovement), [
+    conn.execute(_MOVEMENT_ROWS, [
         {"id": new_id(), "variant_id": level_variant[t.level_key], "location_id": location_of[t.level_key],
          "kind": MovementKind.RESERVATION, "reserved_delta": t.quantity, "on_hand_delta": 0, "order_id": order_id,
          "reason": "reserved for order", "actor": actor}
         for t in takes
     ])
+
+
+_RESERVATION_ROWS = insert(Reservation.__table__)
+_MOVEMENT_ROWS = insert(StockMovement.__table__)
 
 
 _GUARDED_RESERVE = (
