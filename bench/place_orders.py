@@ -29,12 +29,11 @@ from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from statements import count_statements
-from workload import Workload, prepare, sqlite_url
+from workload import DEFAULT_PG, Workload, prepare, sqlite_url
 
 from orderworks.core.db import is_sqlite, make_engine
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench"
 DATABASES = ("sqlite", "postgresql")
 LAYERS = ("ceiling", "service", "http")
 TARGETS = {"service": 0.60, "http": 0.40}

@@ -42,6 +42,8 @@ _AVAILABLE = (
     .order_by(StockLevel.id)
 )
 _AVAILABLE_LOCKED = _AVAILABLE.with_for_update(of=StockLevel)
+_RESERVATION_ROWS = insert(Reservation.__table__)
+_MOVEMENT_ROWS = insert(StockMovement.__table__)
 
 
 def available_by_variant(session: Session, variant_ids: list[uuid.UUID], *, lock: bool) -> list[Availability]:
@@ -90,10 +92,6 @@ def _apply_reservations(session: Session, order_id: uuid.UUID, requests: list[Re
          "reason": "reserved for order", "actor": actor}
         for t in takes
     ])
-
-
-_RESERVATION_ROWS = insert(Reservation.__table__)
-_MOVEMENT_ROWS = insert(StockMovement.__table__)
 
 
 _GUARDED_RESERVE = (
