@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint, bindparam, select
+from sqlalchemy import JSON, String, UniqueConstraint, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,6 +67,9 @@ _STORED = select(IdempotencyRecord).where(IdempotencyRecord.principal == bindpar
                                          IdempotencyRecord.key == bindparam("key"))  # built once: on every call
 
 
+_RECORD = insert(IdempotencyRecord.__table__)
+
+
 def _stored(uow: UnitOfWork, principal: str, key: str) -> IdempotencyRecord | None:
     return uow.session.execute(_STORED, {"principal": principal, "key": key}).scalar_one_or_none()
 
@@ -95,9 +98,11 @@ def run_idempotent(
         if existing is not None:
             return _replay(existing, fingerprint)
         body = action()
-        uow.session.add(IdempotencyRecord(principal=principal, key=key, request_hash=fingerprint,
-                                          status_code=status_code, response=body))
         try:
+            # A plain INSERT (no ORM object to flush): a racing twin's key makes it fail right here.
+            uow.session.connection().execute(_RECORD, {"principal": principal, "key": key,
+                                                       "request_hash": fingerprint, "status_code": status_code,
+                                                       "response": body})
             uow.commit()
         except IntegrityError:
             uow.session.rollback()
