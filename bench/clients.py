@@ -62,8 +62,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str) -> Iterator[str]:
-    """A uvicorn server for the database at `url` on a free port; yields its base URL, stops it after."""
+def served(url: str) -> Iterator[tuple[str, int]]:
+    """A uvicorn server for the database at `url` on a free port; yields its base URL and pid, stops it after."""
     import httpx
 
     port = free_port()
@@ -84,7 +84,7 @@ def served(url: str) -> Iterator[str]:
             if server.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"the server did not start (exit code {server.poll()})")
             time.sleep(0.1)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         try:

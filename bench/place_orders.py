@@ -29,12 +29,11 @@ from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from statements import count_statements
-from workload import Workload, prepare, sqlite_url
+from workload import DEFAULT_PG, Workload, prepare, sqlite_url
 
 from orderworks.core.db import is_sqlite, make_engine
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench"
 DATABASES = ("sqlite", "postgresql")
 LAYERS = ("ceiling", "service", "http")
 TARGETS = {"service": 0.60, "http": 0.40}
@@ -77,12 +76,14 @@ def tidy(url: str) -> None:
 
 
 def run_cell(workload: Workload, database: str, layer: str, clients: int, args: argparse.Namespace,
-             base_url: str | None) -> Cell:
+             server: tuple[str, int] | None) -> Cell:
     timing = {"clients": clients, "warmup": args.warmup, "seconds": args.seconds}
     if layer == "ceiling" and database == "postgresql":
         return pgbench_cell(workload, **timing)
-    factory = {"ceiling": lambda: sqlite_client(workload), "service": lambda: service_client(workload.url),
-               "http": lambda: http_client(base_url or "", workload.api_key)}[layer]()
+    if layer == "http" and server:
+        return run_clients(http_client(server[0], workload.api_key), database=database, layer=layer,
+                           server_pid=server[1], **timing)
+    factory = sqlite_client(workload) if layer == "ceiling" else service_client(workload.url)
     return run_clients(factory, database=database, layer=layer, **timing)
 
 
@@ -91,19 +92,19 @@ def run_database(database: str, args: argparse.Namespace) -> tuple[list[Cell], d
     console.print(f"[bold]{database}[/bold]: fresh database, migrating and loading the bench store ...")
     workload = prepare(url)
     layers = [layer for layer in LAYERS if wanted(args.only, database, layer)]
-    with served(url) if "http" in layers else nullcontext() as base_url:
+    with served(url) if "http" in layers else nullcontext() as server:
         # Client count first, layers next: a cell and its ceiling run close in time on a shared machine.
-        cells = [_cell(workload, database, layer, clients, args, base_url)
+        cells = [_cell(workload, database, layer, clients, args, server)
                  for clients in args.client_counts for layer in layers]
     counts = {} if args.no_count else count_statements(url, workload.api_key)
     return cells, counts, durability(url)
 
 
 def _cell(workload: Workload, database: str, layer: str, clients: int, args: argparse.Namespace,
-          base_url: str | None) -> Cell:
+          server: tuple[str, int] | None) -> Cell:
     tidy(workload.url)
     console.print(f"  {layer:8} x{clients} ...", end=" ")
-    cell = run_cell(workload, database, layer, clients, args, base_url)
+    cell = run_cell(workload, database, layer, clients, args, server)
     console.print(f"{cell.orders_per_second:8.1f} orders/s" + (f"  [red]{cell.errors} errors[/red]"
                                                                 if cell.errors else ""))
     if cell.first_error:
@@ -141,13 +142,14 @@ def ratios(cells: list[Cell]) -> list[dict[str, Any]]:
 
 def print_tables(cells: list[Cell], found: list[dict[str, Any]], counts: dict[str, Any]) -> None:
     by_cell = {(r["database"], r["layer"], r["clients"]): r for r in found}
-    table = Table("Database", "Layer", "Clients", "Orders/s", "Median ms", "p95 ms", "Orders", "Errors",
+    table = Table("Database", "Layer", "Clients", "Orders/s", "Median ms", "p95 ms", "CPU ms", "Orders", "Errors",
                   "vs ceiling", "Target", title="Placing 3-line orders")
     for c in cells:
         r = by_cell.get((c.database, c.layer, c.clients))
         share = (f"[{'green' if r['met'] else 'red'}]{r['ratio']:.0%}[/]" if r else "")
+        cpu = "" if c.cpu_ms_per_order is None else f"{c.cpu_ms_per_order:.2f}"
         table.add_row(c.database, c.layer, str(c.clients), f"{c.orders_per_second:.1f}", f"{c.median_ms:.2f}",
-                      f"{c.p95_ms:.2f}", str(c.orders), str(c.errors), share, f"{r['target']:.0%}" if r else "")
+                      f"{c.p95_ms:.2f}", cpu, str(c.orders), str(c.errors), share, f"{r['target']:.0%}" if r else "")
     console.print(table)
     for database, layers in counts.items():
         if not layers:

@@ -30,6 +30,7 @@ from orderworks.orders.quote import LineRequest
 from orderworks.orders.service.placement import Customer, PlaceOrder, place_order
 
 BENCH = Actor.system("bench")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench"  # dropped and recreated by the bench
 PLENTY = 50_000_000  # units per SKU and location: no cell ever runs short
 SKUS = [("RED-CHAIR", "Red chair", "49.00", 4500), ("BLUE-LAMP", "Blue lamp", "24.50", 1100),
         ("OAK-TABLE", "Oak table", "329.00", 24000)]

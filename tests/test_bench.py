@@ -30,6 +30,6 @@ def test_quickest_bench_places_orders_and_writes_its_result(tmp_path: Path) -> N
     [ratio] = result["ratios"]
     assert ratio["layer"] == "service" and ratio["ratio"] > 0
     counted = result["statements_per_order"]["sqlite"]
-    assert counted["service"]["by_statement"]["UPDATE stock_levels"] == 3  # one guarded reservation per line
+    assert counted["service"]["by_statement"]["UPDATE stock_levels"] == 1  # 3 guarded reservations, 1 executemany
     assert counted["http"]["by_statement"]["INSERT idempotency_keys"] == 1
     assert result["durability"]["sqlite"]["synchronous"] == "FULL"

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderworks.core.actor import Actor, ActorKind
@@ -61,13 +61,16 @@ def create_api_key(uow: UnitOfWork, *, name: str, role: str) -> IssuedKey:
     return IssuedKey(id=row.id, name=name, role=role, key=f"{KEY_PREFIX}{lookup}_{secret}")
 
 
+_BY_LOOKUP = select(ApiKey).where(ApiKey.lookup == bindparam("lookup"))  # built once: every request runs it
+
+
 def authenticate_api_key(uow: UnitOfWork, key: str) -> Actor:
     """The actor behind a presented key, or Unauthorized."""
     if not key.startswith(KEY_PREFIX) or key.count("_") < 2:
         raise Unauthorized("Malformed API key: expected 'Authorization: Bearer ow_...'")
     lookup, secret = key[len(KEY_PREFIX) :].split("_", 1)
     with uow:
-        row = uow.session.execute(select(ApiKey).where(ApiKey.lookup == lookup)).scalar_one_or_none()
+        row = uow.session.execute(_BY_LOOKUP, {"lookup": lookup}).scalar_one_or_none()
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
         raise Unauthorized("Unknown or revoked API key")
     return Actor(ActorKind.API_KEY, name=row.name, id=str(row.id), role=row.role)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint, select
+from sqlalchemy import JSON, String, UniqueConstraint, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,9 +65,15 @@ def check_key(key: str | None) -> str:
     return key
 
 
+_STORED = select(IdempotencyRecord).where(IdempotencyRecord.principal == bindparam("principal"),
+                                         IdempotencyRecord.key == bindparam("key"))  # built once: on every call
+
+
+_RECORD = insert(IdempotencyRecord.__table__)
+
+
 def _stored(uow: UnitOfWork, principal: str, key: str) -> IdempotencyRecord | None:
-    stmt = select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
-    return uow.session.execute(stmt).scalar_one_or_none()
+    return uow.session.execute(_STORED, {"principal": principal, "key": key}).scalar_one_or_none()
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> IdempotentResult:
@@ -122,9 +128,10 @@ def run_idempotent_in_steps(
 
 def _save(uow: UnitOfWork, principal: str, key: str, fingerprint: str, status_code: int,
           body: Any) -> IdempotentResult:
-    uow.session.add(IdempotencyRecord(principal=principal, key=key, request_hash=fingerprint,
-                                      status_code=status_code, response=body))
     try:
+        # A plain INSERT (no ORM object to flush): a racing twin's key makes it fail right here.
+        uow.session.connection().execute(_RECORD, {"principal": principal, "key": key, "request_hash": fingerprint,
+                                                   "status_code": status_code, "response": body})
         uow.commit()
     except IntegrityError:
         uow.session.rollback()

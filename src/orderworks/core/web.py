@@ -111,7 +111,9 @@ UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 def get_actor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Actor:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("Send your API key as 'Authorization: Bearer ow_...'", field="Authorization")
-    return authenticate_api_key(UnitOfWork(request.app.state.session_factory), authorization[7:].strip())
+    # Read-only: on SQLite a plain BEGIN, so checking a key never waits for (or holds) the write lock.
+    return authenticate_api_key(UnitOfWork(request.app.state.session_factory, read_only=True),
+                                authorization[7:].strip())
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from orderworks.catalog.models import Price, Product, Variant
@@ -158,14 +158,25 @@ def _check_fits(lines: Sequence[LineRequest], pricing: OrderPricing, currency: s
         raise OrderTooLarge(f"The order weighs more than {MAX_MINOR} g; split it", field="lines")
 
 
+# The queries of every quote, built once (building a statement costs more than running it): bound per call.
+_CATALOG = (
+    select(Variant, Product, Price.amount)
+    .join(Product, Product.id == Variant.product_id)
+    .outerjoin(Price, (Price.variant_id == Variant.id) & (Price.currency == bindparam("currency")))
+    .where(Variant.sku.in_(bindparam("skus", expanding=True)))
+)
+_TAX_RATES = select(TaxRate).where(TaxRate.country == bindparam("country"),
+                                   TaxRate.region.in_(bindparam("regions", expanding=True)))
+_SHIPPING_METHODS = (
+    select(ShippingMethod, ShippingZone.countries)
+    .join(ShippingZone, ShippingZone.id == ShippingMethod.zone_id)
+    .where(ShippingMethod.code == bindparam("code"), ShippingMethod.active.is_(True))
+)
+
+
 def _catalog_rows(session: Session, skus: list[str], currency: str) -> dict[str, tuple[Variant, Product, int | None]]:
-    stmt = (
-        select(Variant, Product, Price.amount)
-        .join(Product, Product.id == Variant.product_id)
-        .outerjoin(Price, (Price.variant_id == Variant.id) & (Price.currency == currency))
-        .where(Variant.sku.in_(set(skus)))
-    )
-    return {v.sku: (v, p, amount) for v, p, amount in session.execute(stmt)}
+    rows = session.execute(_CATALOG, {"currency": currency, "skus": sorted(set(skus))})
+    return {v.sku: (v, p, amount) for v, p, amount in rows}
 
 
 def _checked_line(catalog: dict[str, tuple[Variant, Product, int | None]], line: LineRequest,
@@ -190,7 +201,7 @@ def _checked_line(catalog: dict[str, tuple[Variant, Product, int | None]], line:
 
 def _tax_rates(session: Session, country: str, region: str) -> dict[str, int]:
     """Rate per tax class at this address: a region's own rate wins over the country-wide one."""
-    rows = session.execute(select(TaxRate).where(TaxRate.country == country, TaxRate.region.in_(["", region]))).scalars()
+    rows = session.execute(_TAX_RATES, {"country": country, "regions": ["", region]}).scalars()
     rates: dict[str, int] = {}
     for rate in sorted(rows, key=lambda r: r.region != ""):
         rates[rate.tax_class] = rate.rate_ppm
@@ -205,11 +216,7 @@ def _shipping_method(session: Session, code: str | None, country: str | None,
         raise ShippingAddressRequired()
     if not code:
         raise ShippingMethodUnavailable("Choose a shipping method for the items to ship", field="shipping_method")
-    rows = session.execute(
-        select(ShippingMethod, ShippingZone.countries)
-        .join(ShippingZone, ShippingZone.id == ShippingMethod.zone_id)
-        .where(ShippingMethod.code == code, ShippingMethod.active.is_(True))
-    ).all()
+    rows = session.execute(_SHIPPING_METHODS, {"code": code}).all()
     exact = [m for m, countries in rows if country in countries]
     rest = [m for m, countries in rows if "*" in countries]
     if not exact and not rest:

@@ -106,7 +106,8 @@ def commit_placement(session: Session, order: Order, quote: Quote, *, actor: Act
     reserve_lines(session, order, actor=actor, backorderable=backorderable_variants(quote))
     if quote.discount is not None and not count_discount_use(session, quote.discount):
         raise DiscountCodeUsedUp(f"Discount code '{quote.discount.code}' has been used up", field="discount_code")
-    order.placed_at = now()
+    # A new order gets placed_at when it is created (no UPDATE after its INSERT); a draft gets it here.
+    order.placed_at = order.placed_at or now()
     history.record(session, order, actor=actor, action="placed", from_status=from_status, to_status=order.status,
                    data={"channel": order.channel, "total": order.total, "backordered": order.backordered})
 
@@ -151,10 +152,10 @@ def _new_order(session: Session, store: Store, cmd: PlaceOrder, contact: Checked
         shipping_address=contact.shipping.as_dict() if contact.shipping else None,
         billing_address=contact.billing.as_dict() if contact.billing else None,
         notes=cmd.notes, source_order_id=_uuid_or_none(cmd.source_order_id), created_at=now(),
+        placed_at=None if cmd.draft else now(),
     )
     apply_quote(order, quote, store=store)
     session.add(order)
-    session.flush()
     return order
 
 
