@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
 from orderworks.orders.addresses import Address
@@ -44,7 +44,7 @@ class CustomerIn(BaseModel):
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    quantity: Annotated[int, Field(ge=1, le=100_000)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=100_000)]
     unit_price: Amount | None = Field(default=None, description="The price the customer saw; refused if stale")
 
 
@@ -59,7 +59,7 @@ class OrderIn(BaseModel):
     shipping_method: Annotated[str, Field(max_length=64)] | None = None
     discount_code: Annotated[str, Field(max_length=64)] | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""
-    draft: bool = Field(default=False, description="Save as a draft to place later (staff order entry)")
+    draft: StrictBool = Field(default=False, description="Save as a draft to place later (staff order entry)")
 
     def to_command(self) -> PlaceOrder:
         return PlaceOrder(
@@ -76,7 +76,8 @@ class OrderIn(BaseModel):
 
 class VersionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: Annotated[int, Field(ge=1)] | None = Field(default=None, description="Refuse (409) if the order changed")
+    version: Annotated[int, Field(strict=True, ge=1)] | None = Field(
+        default=None, description="Refuse (409) if the order changed")
 
 
 class CancelIn(VersionIn):
@@ -94,7 +95,7 @@ class ReleaseIn(VersionIn):
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     body: Annotated[str, Field(min_length=1, max_length=5000)]
-    visible_to_customer: bool = False
+    visible_to_customer: StrictBool = False
 
 
 class TotalsOut(BaseModel):
