@@ -99,3 +99,16 @@ def test_a_decline_then_a_retry_with_another_card(order, new_uow, any_gateway) -
     retried = authorize_payment(new_uow(), any_gateway, order.id, card=card(), actor=STAFF, capture=True)
     assert (retried.payment.status, retried.payment.captured) == ("captured", 11047)
     assert _payment_status(new_uow, order.id) == "paid"
+
+
+def test_stripe_refusing_our_key_charges_nothing_and_says_so(order, new_uow, localstripe_url) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.payments.gateways.stripe import StripeGateway
+    from orderworks.payments.service.errors import GatewayTimedOut
+
+    wrong_key = StripeGateway(api_key="not-a-secret-key", api_base=localstripe_url)
+    with pytest.raises(GatewayTimedOut) as refused:
+        authorize_payment(new_uow(), wrong_key, order.id, card=card(), actor=STAFF)
+    assert "nothing was charged" in refused.value.message
+    uow = new_uow()
+    with uow:
+        assert uow.session.execute(select(PaymentTransaction)).first() is None

@@ -171,8 +171,11 @@ def derive_order_money(total: int, payments: Iterable[tuple[PaymentState, Paymen
     return OrderMoney(status, balance, max(balance - authorized - pending, 0))
 
 
-def line_refund_amount(line_total: int, line_quantity: int, quantity: int) -> int:
-    """A line's share of a refund: its total (after discount, with tax) pro rata to the units refunded."""
-    if quantity >= line_quantity:
-        return line_total
-    return round_half_up(Decimal(line_total) * quantity / line_quantity)
+def line_refund_amount(line_total: int, line_quantity: int, quantity: int, *, already: int = 0) -> int:
+    """A line's share of a refund: its total (after discount, with tax) pro rata to the units refunded. Rounded
+    on the running count, so refunding every unit, one refund at a time, gives back exactly the line total."""
+
+    def share(units: int) -> int:
+        return line_total if units >= line_quantity else round_half_up(Decimal(line_total) * units / line_quantity)
+
+    return share(already + quantity) - share(already)

@@ -43,16 +43,21 @@ class StripeGateway:
     def _call(self, fn: Any, *args: Any, amount: int = 0, **kwargs: Any) -> dict[str, Any] | GatewayResult:
         try:
             return dict(fn(*args, **kwargs).to_dict())
-        except stripe.APIConnectionError as exc:  # no answer: the call may have happened
-            raise GatewayTimeout(str(exc)) from exc
-        except (stripe.CardError, stripe.InvalidRequestError) as exc:
+        except (stripe.CardError, stripe.InvalidRequestError, stripe.AuthenticationError, stripe.PermissionError,
+                stripe.RateLimitError) as exc:  # refused: nothing happened
             return _declined(exc, amount)
+        except (stripe.APIConnectionError, stripe.APIError) as exc:  # no answer, or Stripe failed: unknown
+            raise GatewayTimeout(str(exc)) from exc
 
     def tokenize(self, card: CardDetails) -> CardToken:
-        pm = self._call(self._client.v1.payment_methods.create, params={"type": "card", "card": {
-            "number": card.number, "exp_month": card.exp_month, "exp_year": card.exp_year, "cvc": card.cvc}})
-        if isinstance(pm, GatewayResult):
-            raise CardRejected(pm.decline_code or "invalid_card", pm.message)
+        try:
+            pm = self._client.v1.payment_methods.create(params={"type": "card", "card": {
+                "number": card.number, "exp_month": card.exp_month, "exp_year": card.exp_year,
+                "cvc": card.cvc}}).to_dict()
+        except stripe.CardError as exc:
+            raise CardRejected(exc.code or "invalid_card", exc.user_message or str(exc)) from exc
+        except stripe.StripeError as exc:  # unreachable, or refusing our key: nothing was charged
+            raise GatewayTimeout(str(exc)) from exc
         c = pm["card"]
         return CardToken(pm["id"], c["brand"], c["last4"], c["exp_month"], c["exp_year"])
 

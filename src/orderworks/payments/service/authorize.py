@@ -13,12 +13,12 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.orders.models import Order
 from orderworks.orders.service.loading import order_for_update
 from orderworks.payments.cards import CardDetails, check_card
-from orderworks.payments.gateways.port import CardRejected, CardToken, PaymentGateway
+from orderworks.payments.gateways.port import CardRejected, CardToken, GatewayTimeout, PaymentGateway
 from orderworks.payments.models import Payment
 from orderworks.payments.rules import Kind, Method, PaymentMode, PaymentState
 from orderworks.payments.service.claims import (Claimed, Outcome, RequestKey, check_payable, claimed, new_claim,
                                                 order_money, replay_of)
-from orderworks.payments.service.errors import AmountTooLarge, NothingDue
+from orderworks.payments.service.errors import AmountTooLarge, GatewayTimedOut, NothingDue
 from orderworks.payments.service.recording import call_and_record, replayed
 
 
@@ -40,6 +40,9 @@ def authorize_payment(uow: UnitOfWork, gateway: PaymentGateway, order_id: str | 
         token = gateway.tokenize(card)  # moves no money: no claim needed
     except CardRejected as exc:
         raise ValidationFailed(exc.message, field="card.number") from exc
+    except GatewayTimeout as exc:
+        raise GatewayTimedOut(f"The payment gateway cannot be reached ({exc}); nothing was charged. "
+                              "Try again in a moment", field="card") from exc
     claim = _claim(uow, gateway, order_id, token, actor=actor, amount=amount, capture=capture, request=request)
     if isinstance(claim, Outcome):
         return claim

@@ -77,7 +77,8 @@ def _line_amounts(session: Session, order: Order, lines: Sequence[RefundLine]) -
             raise RefundExceedsCaptured(f"{line.sku}: {left} of {line.quantity} can still be refunded",
                                         field=f"lines[{i}].quantity", details={"refundable_quantity": left})
         chosen.append({"line_id": asked.line_id, "sku": line.sku, "quantity": asked.quantity,
-                       "amount": line_refund_amount(line.total, line.quantity, asked.quantity)})
+                       "amount": line_refund_amount(line.total, line.quantity, asked.quantity,
+                                                     already=already[asked.line_id])})
     return chosen
 
 
