@@ -18,7 +18,8 @@ from orderworks.invoicing.schemas import (CreditNoteIn, CreditNoteOut, InvoiceOu
                                           InvoiceSettingsOut, InvoiceSummaryOut, IssueInvoiceIn, OrderDocumentsOut,
                                           VoidIn)
 from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, void_invoice
-from orderworks.invoicing.service.settings import get_invoice_settings, update_invoice_settings
+from orderworks.invoicing.service.settings import update_invoice_settings
+from orderworks.orders.pricing_setup import get_store_settings
 
 router = APIRouter(tags=["invoicing"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -120,7 +121,7 @@ def get_credit_note(credit_note_id: str, uow: UowDep, actor: Reader) -> CreditNo
 
 @router.get("/api/v1/store/invoicing", responses=ERRORS())
 def invoice_settings(uow: UowDep, actor: Reader) -> InvoiceSettingsOut:
-    return InvoiceSettingsOut.from_model(get_invoice_settings(uow))
+    return InvoiceSettingsOut.from_model(get_store_settings(uow))
 
 
 @router.patch("/api/v1/store/invoicing", response_model=InvoiceSettingsOut, responses=ERRORS())
