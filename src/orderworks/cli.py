@@ -8,11 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderworks.cli_invoicing import invoices_app
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
-from orderworks.cli_invoicing import invoices_app
 from orderworks.core.uow import UnitOfWork
 
 app = typer.Typer(help="orderworks: order management for online and offline sellers.", no_args_is_help=True)

@@ -38,7 +38,7 @@ def _pdf(snapshot: dict[str, Any]) -> Response:
 
 
 @router.post("/api/v1/orders/{order_id}/invoices", status_code=201, response_model=InvoiceOut,
-             responses=ERRORS(404, 409))
+             responses=ERRORS(400, 404, 409))
 def issue(order_id: str, request: Request, uow: UowDep, actor: Writer, body: IssueInvoiceIn | None = None,
           idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Issue the order's invoice (or get the one it already has: one live invoice per order)."""
@@ -59,7 +59,7 @@ def order_documents(order_id: str, uow: UowDep, actor: Reader) -> OrderDocuments
 
 
 @router.post("/api/v1/orders/{order_id}/credit-notes", status_code=201, response_model=CreditNoteOut,
-             responses=ERRORS(404, 409))
+             responses=ERRORS(400, 404, 409))
 def credit(order_id: str, body: CreditNoteIn, request: Request, uow: UowDep, actor: Writer,
            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Credit an amount (tax included), optionally per line, against the order's invoice."""
@@ -100,7 +100,7 @@ def get_invoice(invoice_id: str, uow: UowDep, actor: Reader) -> InvoiceOut:
     return _invoice_out(uow, invoice_id)
 
 
-@router.post("/api/v1/invoices/{invoice_id}/void", response_model=InvoiceOut, responses=ERRORS(404, 409))
+@router.post("/api/v1/invoices/{invoice_id}/void", response_model=InvoiceOut, responses=ERRORS(400, 404, 409))
 def void(invoice_id: str, body: VoidIn, request: Request, uow: UowDep, actor: Writer,
          idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Void an unpaid invoice issued by mistake (a paid or credited one: issue a credit note instead)."""
@@ -124,7 +124,7 @@ def invoice_settings(uow: UowDep, actor: Reader) -> InvoiceSettingsOut:
     return InvoiceSettingsOut.from_model(get_store_settings(uow))
 
 
-@router.patch("/api/v1/store/invoicing", response_model=InvoiceSettingsOut, responses=ERRORS())
+@router.patch("/api/v1/store/invoicing", response_model=InvoiceSettingsOut, responses=ERRORS(400))
 def change_invoice_settings(body: InvoiceSettingsIn, request: Request, uow: UowDep, actor: Admin,
                             idempotency_key: IdempotencyKey = None) -> JSONResponse:
     return idempotent(request, uow, actor, idempotency_key, body, action=lambda: InvoiceSettingsOut.from_model(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
-from orderworks.core.errors import NotFound
+from orderworks.core.errors import NotFound, ValidationFailed
 from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.models import CreditNote, Invoice
@@ -104,7 +104,10 @@ class InvoiceFilter:
 def _filtered(f: InvoiceFilter) -> Select[Invoice]:
     stmt = select(Invoice)
     if f.order_id:
-        stmt = stmt.where(Invoice.order_id == parse_order_id(f.order_id))
+        try:
+            stmt = stmt.where(Invoice.order_id == uuid.UUID(f.order_id))
+        except ValueError as exc:  # a filter that cannot match is bad input, not a missing order
+            raise ValidationFailed(f"'{f.order_id}' is not an order id", field="order_id") from exc
     if f.number:
         stmt = stmt.where(Invoice.number == f.number.strip())
     if f.status:
