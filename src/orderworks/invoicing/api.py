@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from orderworks.core.actor import Actor
 from orderworks.core.money import parse_amount
 from orderworks.core.permissions import Permission
+from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
 from orderworks.invoicing.documents import render_pdf
 from orderworks.invoicing.rules import InvoiceStatus
@@ -28,7 +29,7 @@ Admin = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
 
 
-def _invoice_out(uow: UowDep, invoice_id: Any) -> InvoiceOut:
+def _invoice_out(uow: UnitOfWork, invoice_id: Any) -> InvoiceOut:
     return InvoiceOut.from_view(queries.get_invoice(uow, invoice_id))
 
 
