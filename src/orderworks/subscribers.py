@@ -7,8 +7,12 @@ permanent: renaming one would deliver past events to it again.
 from __future__ import annotations
 
 from orderworks.core.relay import Registry, Subscriber
+from orderworks.invoicing import subscribers as invoicing
 
-SUBSCRIBERS: Registry = {}
+SUBSCRIBERS: Registry = {
+    "OrderUpdated": (Subscriber("invoicing.reissue_after_edit", invoicing.reissue_after_edit),),
+    "OrderCanceled": (Subscriber("invoicing.void_after_cancel", invoicing.void_after_cancel),),
+}
 
 
 def subscribers_for(event_type: str) -> tuple[Subscriber, ...]:
