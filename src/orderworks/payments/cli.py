@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderworks.catalog import models as _catalog  # noqa: F401 - order lines refer to its tables
 from orderworks.core.actor import Actor, ActorKind
 from orderworks.core.clock import now
 from orderworks.core.db import make_engine, make_session_factory
@@ -17,7 +18,6 @@ from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money, parse_amount
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
-from orderworks.migrations import registry as _tables  # noqa: F401 - every table known before the first query
 from orderworks.orders.service.queries import get_order_by_number
 from orderworks.payments.gateways import gateway_from_settings
 from orderworks.payments.rules import PaymentState
