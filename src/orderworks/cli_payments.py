@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from orderworks.catalog import models as _catalog  # noqa: F401 - order lines refer to its tables
 from orderworks.cli_console import console, fail, session_factory
 from orderworks.core.actor import Actor, ActorKind
 from orderworks.core.clock import now

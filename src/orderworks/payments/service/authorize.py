@@ -4,6 +4,7 @@ simply another payment on the same order (so is split tender)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from orderworks.core.actor import Actor
 from orderworks.core.clock import now
@@ -54,23 +55,33 @@ def authorize_payment(uow: UnitOfWork, gateway: PaymentGateway, order_id: str | 
 def _claim(uow: UnitOfWork, gateway: PaymentGateway, order_id: str | uuid.UUID, token: CardToken, *, actor: Actor,
            amount: int | None, capture: bool | None, request: RequestKey | None) -> Claimed | Outcome:
     with uow:
-        order = order_for_update(uow.session, order_id)
-        earlier = replay_of(uow.session, request)
-        if earlier is not None:
-            return replayed(uow.session, earlier)
-        amount = amount_to_take(uow, order, amount)
+        opened = open_payment(uow, order_id, amount=amount, request=request, method=Method.CARD,
+                              gateway=gateway.name, card_token=token.token, card_brand=token.brand,
+                              card_last4=token.last4, card_exp_month=token.exp_month, card_exp_year=token.exp_year)
+        if isinstance(opened, Outcome):
+            return opened
+        _, payment = opened
         if capture is None:
             capture = get_store(uow.session).payment_mode == PaymentMode.AUTHORIZE_AND_CAPTURE
-        payment = Payment(order_id=order.id, method=Method.CARD, gateway=gateway.name, status=PaymentState.PENDING,
-                          currency=order.currency, amount=amount, card_token=token.token, card_brand=token.brand,
-                          card_last4=token.last4, card_exp_month=token.exp_month, card_exp_year=token.exp_year,
-                          created_at=now())
-        uow.session.add(payment)
-        uow.session.flush()
-        txn = new_claim(uow.session, payment, kind=Kind.AUTHORIZE, amount=amount, actor=actor, request=request,
-                        with_capture=capture)
+        txn = new_claim(uow.session, payment, kind=Kind.AUTHORIZE, amount=payment.amount, actor=actor,
+                        request=request, with_capture=capture)
         uow.commit()
     return claimed(txn, payment)
+
+
+def open_payment(uow: UnitOfWork, order_id: str | uuid.UUID, *, amount: int | None, request: RequestKey | None,
+                 **columns: Any) -> tuple[Order, Payment] | Outcome:
+    """Inside a use case's transaction: lock the order, replay an earlier request with this key if there is
+    one, decide the amount, and add a pending payment for it."""
+    order = order_for_update(uow.session, order_id)
+    earlier = replay_of(uow.session, request)
+    if earlier is not None:
+        return replayed(uow.session, earlier)
+    payment = Payment(order_id=order.id, status=PaymentState.PENDING, currency=order.currency,
+                      amount=amount_to_take(uow, order, amount), created_at=now(), **columns)
+    uow.session.add(payment)
+    uow.session.flush()
+    return order, payment
 
 
 def amount_to_take(uow: UnitOfWork, order: Order, amount: int | None) -> int:

@@ -6,15 +6,12 @@ from __future__ import annotations
 import uuid
 
 from orderworks.core.actor import Actor
-from orderworks.core.clock import now
 from orderworks.core.errors import ValidationFailed
 from orderworks.core.uow import UnitOfWork
-from orderworks.orders.service.loading import order_for_update
-from orderworks.payments.models import Payment
-from orderworks.payments.rules import OFFLINE, OFFLINE_METHODS, Kind, Method, PaymentState, TxnStatus
-from orderworks.payments.service.authorize import amount_to_take
-from orderworks.payments.service.claims import Outcome, RequestKey, new_claim, replay_of
-from orderworks.payments.service.recording import apply_transaction, replayed
+from orderworks.payments.rules import OFFLINE, OFFLINE_METHODS, Kind, Method, TxnStatus
+from orderworks.payments.service.authorize import open_payment
+from orderworks.payments.service.claims import Outcome, RequestKey, new_claim
+from orderworks.payments.service.recording import apply_transaction
 
 NEEDS_REFERENCE = frozenset({Method.CHECK, Method.MONEY_ORDER, Method.BANK_TRANSFER})
 
@@ -30,19 +27,13 @@ def record_offline_payment(uow: UnitOfWork, order_id: str | uuid.UUID, *, method
     if method in NEEDS_REFERENCE and not reference.strip():
         raise ValidationFailed(f"A {method.replace('_', ' ')} needs its reference (number)", field="reference")
     with uow:
-        order = order_for_update(uow.session, order_id)
-        earlier = replay_of(uow.session, request)
-        if earlier is not None:
-            return replayed(uow.session, earlier)
-        take = amount_to_take(uow, order, amount)
-        payment = Payment(order_id=order.id, method=method, gateway=OFFLINE, status=PaymentState.PENDING,
-                          currency=order.currency, amount=take, reference=reference.strip() or None,
-                          created_at=now())
-        uow.session.add(payment)
-        uow.session.flush()
-        txn = new_claim(uow.session, payment, kind=Kind.OFFLINE, amount=take, actor=actor, request=request,
-                        status=TxnStatus.SUCCEEDED, data={"reference": payment.reference})
-        uow.session.flush()
+        opened = open_payment(uow, order_id, amount=amount, request=request, method=method, gateway=OFFLINE,
+                              reference=reference.strip() or None)
+        if isinstance(opened, Outcome):
+            return opened
+        order, payment = opened
+        txn = new_claim(uow.session, payment, kind=Kind.OFFLINE, amount=payment.amount, actor=actor,
+                        request=request, status=TxnStatus.SUCCEEDED, data={"reference": payment.reference})
         apply_transaction(uow, order, payment, txn, actor=actor)
         uow.commit()
     return Outcome(payment, txn)
