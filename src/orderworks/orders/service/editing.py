@@ -30,7 +30,8 @@ from orderworks.orders import history
 from orderworks.orders.addresses import Address, check_address, check_email, check_phone
 from orderworks.orders.events import OrderUpdated
 from orderworks.orders.models import DiscountCode, Order, OrderLine
-from orderworks.orders.quote import DiscountCodeUsedUp, LineRequest, Quote, build_quote, count_discount_use
+from orderworks.orders.quote import (DiscountCodeUsedUp, LineRequest, Quote, ShippingAddressRequired, build_quote,
+                                     count_discount_use)
 from orderworks.orders.rules.status import OrderStatus, edit_blocker
 from orderworks.orders.service.loading import order_for_update
 from orderworks.orders.service.placement import apply_totals, backorderable_variants, fill_line, reserve_lines
@@ -185,7 +186,7 @@ def _reprice(session: Session, order: Order, changes: OrderChanges, *, actor: Ac
             _give_back_use(session, old_code)  # before the quote: a code at its limit must not refuse its own order
     quote = _quote(session, order, changes, code=code, kept_code=placed and code == old_code)
     if order.shipping_address is None and any(line.shippable for line in quote.lines):
-        raise ValidationFailed("A shipping address is needed for items that ship", field="shipping_address")
+        raise ShippingAddressRequired()
     if placed:
         reservations.release(session, order_id=order.id, actor=actor.name, reason=f"order {order.number} edited")
     _apply_lines(order, quote)
