@@ -60,13 +60,13 @@ def check_key(key: str | None) -> str:
                                field="Idempotency-Key")
     if len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
+    if not key.isprintable():  # PostgreSQL refuses a NUL in text; no control character belongs in a key
+        raise ValidationFailed("Idempotency-Key may only hold printable characters", field="Idempotency-Key")
     return key
 
 
 _STORED = select(IdempotencyRecord).where(IdempotencyRecord.principal == bindparam("principal"),
                                          IdempotencyRecord.key == bindparam("key"))  # built once: on every call
-
-
 _RECORD = insert(IdempotencyRecord.__table__)
 
 
@@ -98,16 +98,43 @@ def run_idempotent(
         if existing is not None:
             return _replay(existing, fingerprint)
         body = action()
-        try:
-            # A plain INSERT (no ORM object to flush): a racing twin's key makes it fail right here.
-            uow.session.connection().execute(_RECORD, {"principal": principal, "key": key,
-                                                       "request_hash": fingerprint, "status_code": status_code,
-                                                       "response": body})
-            uow.commit()
-        except IntegrityError:
-            uow.session.rollback()
-            record = _stored(uow, principal, key)
-            if record is None:
-                raise
-            return _replay(record, fingerprint)
+        return _save(uow, principal, key, fingerprint, status_code, body)
+
+
+def run_idempotent_in_steps(
+    uow: UnitOfWork,
+    *,
+    principal: str,
+    key: str,
+    fingerprint: str,
+    status_code: int,
+    action: Callable[[], Any],
+) -> IdempotentResult:
+    """Like `run_idempotent`, for work that commits in transactions of its own (a CSV import: one per row).
+
+    The key is checked before and recorded after the work. A crash in between records nothing, so the retry runs
+    the work again: use it only for work whose second run changes nothing (re-importing the same file).
+    """
+    with uow:
+        existing = _stored(uow, principal, key)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    body = action()
+    with uow:
+        return _save(uow, principal, key, fingerprint, status_code, body)
+
+
+def _save(uow: UnitOfWork, principal: str, key: str, fingerprint: str, status_code: int,
+          body: Any) -> IdempotentResult:
+    try:
+        # A plain INSERT (no ORM object to flush): a racing twin's key makes it fail right here.
+        uow.session.connection().execute(_RECORD, {"principal": principal, "key": key, "request_hash": fingerprint,
+                                                   "status_code": status_code, "response": body})
+        uow.commit()
+    except IntegrityError:
+        uow.session.rollback()
+        record = _stored(uow, principal, key)
+        if record is None:
+            raise
+        return _replay(record, fingerprint)
     return IdempotentResult(status_code, body, replayed=False)

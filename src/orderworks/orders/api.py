@@ -1,10 +1,9 @@
-"""Order routes: place, read, list, hold, release, cancel, notes, place a draft."""
+"""Order routes: place, read, list, edit, hold, release, cancel, notes, place a draft, reorder."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,12 +12,22 @@ from fastapi.responses import JSONResponse
 from orderworks.core.actor import Actor
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
-from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.orders.models import Order
 from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
-from orderworks.orders.schemas import (CancelIn, HoldIn, NoteIn, OrderIn, OrderOut, OrderPage, OrderSummaryOut,
-                                       ReleaseIn, VersionIn)
-from orderworks.orders.service import lifecycle, placement, queries
+from orderworks.orders.schemas import (
+    CancelIn,
+    HoldIn,
+    NoteIn,
+    OrderEditIn,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    OrderSummaryOut,
+    ReleaseIn,
+    VersionIn,
+)
+from orderworks.orders.service import editing, lifecycle, placement, queries, reordering
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -49,7 +58,7 @@ def list_orders(
     status: OrderStatus | None = None, payment_status: PaymentStatus | None = None,
     fulfillment_status: FulfillmentStatus | None = None, channel: Channel | None = None,
     customer_email: Annotated[str | None, Query(max_length=320)] = None,
-    created_from: datetime | None = None, created_to: datetime | None = None,
+    created_from: UtcDatetime | None = None, created_to: UtcDatetime | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Order number, email, or start of a name")] = None,
     backordered: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
@@ -65,6 +74,24 @@ def list_orders(
 @router.get("/{order_id}", responses=ERRORS(404))
 def get_order(order_id: str, uow: UowDep, actor: Reader) -> OrderOut:
     return order_out(uow, order_id)
+
+
+@router.patch("/{order_id}", response_model=OrderOut, responses=ERRORS(404, 409))
+def edit_order(order_id: str, body: OrderEditIn, request: Request, uow: UowDep, actor: Writer,
+               idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Edit an order before payment (send only what changes): it is re-priced and its stock re-reserved in the
+    same transaction, or nothing changes."""
+    return idempotent(request, uow, actor, idempotency_key, body.as_sent(), action=_then_show(
+        uow, lambda: editing.edit_order(uow, order_id, actor=actor, changes=body.to_changes(),
+                                        expected_version=body.version)))
+
+
+@router.post("/{order_id}/reorder", status_code=201, response_model=OrderOut, responses=ERRORS(404, 409))
+def reorder(order_id: str, request: Request, uow: UowDep, actor: Writer,
+            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Start a new draft from this order at today's prices (products no longer for sale are left out)."""
+    return idempotent(request, uow, actor, idempotency_key, None, status_code=201, action=_then_show(
+        uow, lambda: reordering.reorder(uow, order_id, actor=actor)))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut, responses=ERRORS(404, 409))

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import available_timezones
 
 import pycountry
 from sqlalchemy import select
@@ -42,6 +43,8 @@ def update_store(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
         check_currency(changes["default_currency"], field="default_currency")
     if changes.get("country") is not None:
         changes["country"] = _country(changes["country"], "country")
+    if changes.get("timezone") is not None and changes["timezone"] not in available_timezones():
+        raise ValidationFailed(f"'{changes['timezone']}' is not a time zone name like Europe/Paris", field="timezone")
     with uow:
         store = get_store(uow.session)
         for name in STORE_FIELDS:
