@@ -6,33 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
+from orderworks.cli_console import console, fail, session_factory
 from orderworks.core.actor import Actor, ActorKind
-from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
-from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.documents import render_pdf
 from orderworks.invoicing.service import issue_invoice, queries
 from orderworks.orders.service.queries import get_order_by_number
 
 invoices_app = typer.Typer(help="Invoices and credit notes.", no_args_is_help=True)
-console = Console()
 CLI = Actor(ActorKind.STAFF, name="cli")
 
 
 def _uow() -> UnitOfWork:
-    factory: sessionmaker[Session] = make_session_factory(make_engine(get_settings().database_url))
-    return UnitOfWork(factory)
-
-
-def _fail(exc: DomainError) -> None:
-    console.print(f"[red]{exc.code}[/red]: {exc.message}" + (f" ({exc.field})" if exc.field else ""))
-    raise typer.Exit(1)
+    return UnitOfWork(session_factory())
 
 
 @invoices_app.command("list")
@@ -41,8 +31,7 @@ def invoices_list(status: str | None = None, limit: int = 20) -> None:
     try:
         page = queries.list_invoices(_uow(), queries.InvoiceFilter(status=status), limit=limit)
     except DomainError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     table = Table("Number", "Issued", "Order", "Customer", "Total", "Status")
     for i in page.items:
         table.add_row(i.number, f"{i.issued_at:%Y-%m-%d %H:%M}", i.snapshot["order"]["number"],
@@ -57,8 +46,7 @@ def invoices_show(number: str) -> None:
     try:
         view = queries.get_invoice_by_number(_uow(), number)
     except DomainError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     s = view.invoice.snapshot
     money = lambda v: format_money(v, s["currency"], s["locale"])  # noqa: E731
     console.print(f"[bold]Invoice {s['number']}[/bold]  {s['issue_date']}  order {s['order']['number']}  "
@@ -84,8 +72,7 @@ def invoices_pdf(number: str,
     try:
         snapshot = _snapshot(number)
     except DomainError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     output.write_bytes(render_pdf(snapshot))
     console.print(f"{number} written to {output}")
 
@@ -104,7 +91,6 @@ def invoices_issue(order_number: str) -> None:
         order = get_order_by_number(_uow(), order_number).order
         invoice = issue_invoice(_uow(), order.id, actor=CLI)
     except DomainError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     console.print(f"Invoice {invoice.number} for order {order_number}: "
                   f"{format_money(invoice.total, invoice.currency, invoice.snapshot['locale'])} ({invoice.status})")

@@ -136,3 +136,15 @@ def test_times_with_an_offset_filter_the_order_list_in_utc(store, client) -> Non
     found = client.get("/api/v1/orders", params={"created_from": f"{day}T00:00:00+14:00"})
     assert [o["id"] for o in found.json()["items"]] == [placed["id"]]
     assert client.get("/api/v1/orders", params={"created_from": "2999-01-01T00:00:00Z"}).json()["items"] == []
+
+
+@pytest.mark.parametrize(("url", "body", "field"), [
+    ("/api/v1/stock/counts", {"sku": "RED-CHAIR", "location": "MAIN", "counted": False}, "counted"),
+    ("/api/v1/stock/adjustments", {"sku": "RED-CHAIR", "location": "MAIN", "quantity": "5"}, "quantity"),
+    ("/api/v1/products", {"sku": "P1", "name": "P", "price": "1.00", "currency": "USD", "shippable": 1}, "shippable"),
+    ("/api/v1/orders", {**ORDER_JSON, "lines": [{"sku": "RED-CHAIR", "quantity": True}]}, "lines[0].quantity"),
+])
+def test_a_boolean_for_a_number_or_a_number_for_a_boolean_is_a_422(store, client, url: str, body, field: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression (fuzz): `"counted": false` was read as a count of 0 and set the shelf to zero."""
+    assert refusal(client.post(url, json=body, headers=key())) == (422, "validation_failed", field)
+    assert client.get("/api/v1/stock/RED-CHAIR").json()["on_hand"] == 10

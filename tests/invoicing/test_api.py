@@ -142,6 +142,8 @@ def test_the_invoice_list_pages_by_cursor_and_filters(client, store) -> None:  #
     assert numbers(order_id=orders[3]["id"]) == [invoices[3]["number"]]
     assert numbers(issued_from=invoices[4]["issued_at"]) == [invoices[4]["number"]]
     assert numbers(issued_to="2000-01-01T00:00:00Z") == []
+    not_an_id = client.get("/api/v1/invoices", params={"order_id": "1001"})
+    assert (not_an_id.status_code, not_an_id.json()["error"]["field"]) == (422, "order_id")
     bad = client.get("/api/v1/invoices", params={"cursor": "garbage"})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "cursor")
     assert client.get("/api/v1/invoices", params={"status": "lost"}).status_code == 422
@@ -173,7 +175,7 @@ def test_invoicing_settings_are_read_and_changed(client, store) -> None:  # type
 
 def test_every_invoicing_route_documents_its_errors(client) -> None:  # type: ignore[no-untyped-def]
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths["/api/v1/orders/{order_id}/invoices"]["post"]["responses"]) >= {"201", "401", "403", "404",
-                                                                                     "409", "422"}
+    assert set(paths["/api/v1/orders/{order_id}/invoices"]["post"]["responses"]) >= {"201", "400", "401", "403",
+                                                                                     "404", "409", "422"}
     assert "application/pdf" in paths["/api/v1/invoices/{invoice_id}.pdf"]["get"]["responses"]["200"]["content"]
     assert set(paths["/api/v1/invoices/{invoice_id}/void"]["post"]["responses"]) >= {"404", "409"}

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from orderworks.core.errors import DomainError
+from orderworks.core.outbox import OutboxEvent
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service import CreditLine, issue_credit_note, issue_invoice, void_invoice
 from orderworks.orders.service.lifecycle import cancel_order
@@ -161,3 +162,20 @@ def test_a_credit_after_a_void_credits_the_new_invoice(new_uow, order) -> None: 
     void_invoice(new_uow(), first.id, actor=STAFF, reason="wrong address")
     second = issue_invoice(new_uow(), order.id, actor=STAFF)
     assert credit(new_uow, order, 1000).invoice_id == second.id
+
+
+def test_the_events_carry_what_a_customer_notice_needs(new_uow, order) -> None:  # type: ignore[no-untyped-def]
+    invoice = issue_invoice(new_uow(), order.id, actor=STAFF)
+    note = credit(new_uow, order, 1000, refund_reference="re_7")
+    uow = new_uow()
+    with uow:
+        rows = {e.type: e for e in uow.session.execute(select(OutboxEvent)).scalars()}
+    issued, credited = rows["InvoiceIssued"], rows["CreditNoteIssued"]
+    assert issued.aggregate_id == credited.aggregate_id == str(order.id)
+    assert issued.payload == {"invoice_id": str(invoice.id), "order_id": str(order.id), "number": invoice.number,
+                              "order_number": order.number, "status": "issued", "currency": "USD",
+                              "total": 12307, "customer_email": "ada@example.com"}
+    assert credited.payload == {"credit_note_id": str(note.id), "invoice_id": str(invoice.id),
+                                "order_id": str(order.id), "number": note.number, "invoice_number": invoice.number,
+                                "currency": "USD", "total": 1000, "refund_reference": "re_7",
+                                "customer_email": "ada@example.com"}

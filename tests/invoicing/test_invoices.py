@@ -47,7 +47,7 @@ def test_issuing_freezes_the_sale_under_the_first_number_of_the_year(new_uow, or
     assert s["tax_lines"] == [{"rate_ppm": 50000, "net": 1200, "tax": 60}, {"rate_ppm": 72500, "net": 10300, "tax": 747}]
     assert s["totals"] == {"items": 11000, "discount": 0, "shipping": 500, "tax": 807, "total": 12307}
     assert s["payments"] == [{"method": "card", "reference": "Visa 4242", "amount": 12307,
-                              "captured_at": CAPTURED.isoformat()}]
+                              "captured_at": CAPTURED.isoformat(), "captured_on": "2026-12-01"}]
     assert (s["currency"], s["locale"], s["order"]["number"]) == ("USD", "en_US", order.number)
     assert outbox_types(new_uow)[-1] == "InvoiceIssued"
 
@@ -206,6 +206,7 @@ def test_the_year_is_the_store_calendar_year(new_uow, place) -> None:  # type: i
     with time_machine.travel(datetime(2027, 1, 1, 3, 0, tzinfo=UTC), tick=False):  # still 2026 in California
         invoice = issue_invoice(new_uow(), place().id, actor=STAFF)
     assert (invoice.number, invoice.snapshot["issue_date"]) == ("INV-2026-000001", "2026-12-31")
+    assert invoice.snapshot["order"]["placed_on"] == "2026-12-31"
 
 
 def test_a_new_prefix_starts_its_own_series(new_uow, place) -> None:  # type: ignore[no-untyped-def]

@@ -189,7 +189,7 @@ def test_contact_and_notes_change_without_touching_stock(store, new_uow) -> None
                   customer_phone="(650) 253-0000", notes="leave at the door")
 
     assert (edited.customer_email, edited.customer_name, edited.search_name) == (
-        "Grace@example.com", "Grace Hopper", "grace hopper")
+        "grace@example.com", "Grace Hopper", "grace hopper")
     assert (edited.customer_phone, edited.notes) == ("+16502530000", "leave at the door")
     assert edited.total == order.total
     with uow:

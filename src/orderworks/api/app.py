@@ -19,6 +19,8 @@ from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
 from orderworks.orders.api import router as orders_router
 from orderworks.orders.pricing_api import router as pricing_router
+from orderworks.payments.api import router as payments_router
+from orderworks.payments.api import webhooks as webhooks_router
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -36,7 +38,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     install_metrics(app)
-    for router in (catalog_router, inventory_router, orders_router, pricing_router, invoicing_router):
+    for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
+                   webhooks_router, invoicing_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

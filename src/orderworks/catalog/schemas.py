@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from orderworks.catalog.models import Product, Vendor
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
@@ -21,9 +21,9 @@ class ProductIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=300)]
     price: Amount
     currency: Currency
-    weight_grams: Annotated[int, Field(ge=0, le=10_000_000)] = 0
-    shippable: bool = True
-    backorderable: bool = False
+    weight_grams: Annotated[int, Field(strict=True, ge=0, le=10_000_000)] = 0
+    shippable: StrictBool = True
+    backorderable: StrictBool = False
     tax_class: Annotated[str, Field(pattern=r"^(standard|reduced|zero|exempt)$")] = "standard"
     description: Annotated[str, Field(max_length=10_000)] = ""
     vendor: Code | None = None
@@ -36,10 +36,10 @@ class ProductPatch(BaseModel):
     description: Annotated[str, Field(max_length=10_000)] | None = None
     price: Amount | None = None
     currency: Currency | None = None
-    weight_grams: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    shippable: bool | None = None
-    backorderable: bool | None = None
-    active: bool | None = None
+    weight_grams: Annotated[int, Field(strict=True, ge=0, le=10_000_000)] | None = None
+    shippable: StrictBool | None = None
+    backorderable: StrictBool | None = None
+    active: StrictBool | None = None
     tax_class: Annotated[str, Field(pattern=r"^(standard|reduced|zero|exempt)$")] | None = None
     vendor: Code | None = Field(default=None, description="Default vendor code; null leaves it, '' clears it")
 
@@ -50,7 +50,7 @@ class VariantIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=300)]
     price: Amount
     currency: Currency
-    weight_grams: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    weight_grams: Annotated[int, Field(strict=True, ge=0, le=10_000_000)] = 0
 
 
 class PriceOut(BaseModel):
@@ -110,7 +110,7 @@ class VendorPatch(BaseModel):
     email: Annotated[str, Field(max_length=320)] | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     transmission: Annotated[str, Field(pattern=r"^(email|edi)$")] | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class VendorOut(BaseModel):

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, or_
 
 from orderworks.core.errors import ValidationFailed
 
@@ -35,6 +39,30 @@ def decode_cursor(cursor: str, arity: int) -> list[str]:
         return values
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("The cursor is not one this server gave out", field="cursor") from exc
+
+
+def newest_first(stmt: Select[T], at: Any, id_: Any, *, cursor: str | None, limit: int) -> Select[T]:
+    """`stmt` sorted newest first by (`at`, `id_`), from just after `cursor`, fetching one row more than a page."""
+    stmt = stmt.order_by(at.desc(), id_.desc()).limit(check_limit(limit) + 1)
+    if cursor:
+        last_at, last_id = after_cursor(cursor)
+        stmt = stmt.where(or_(at < last_at, (at == last_at) & (id_ < last_id)))
+    return stmt
+
+
+def after_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (time, id) sort key a newest-first cursor points after."""
+    at, last_id = decode_cursor(cursor, 2)
+    try:
+        return datetime.fromisoformat(at), uuid.UUID(last_id)
+    except ValueError as exc:
+        raise ValidationFailed("The cursor is not one this server gave out", field="cursor") from exc
+
+
+def newest_first_page(rows: Sequence[T], limit: int, key: Callable[[T], tuple[datetime, uuid.UUID]]) -> Page[T]:
+    """A page from `limit + 1` rows fetched newest first: the extra row only says that there is more."""
+    items = list(rows[:limit])
+    return Page(items, encode_cursor(*key(items[-1])) if len(rows) > limit else None)
 
 
 def check_limit(limit: int) -> int:

@@ -15,7 +15,7 @@ class Transitions(Generic[S]):
     def __init__(self, table: Mapping[S, set[S]], *, entity: str = "order"):
         self._table = {state: frozenset(targets) for state, targets in table.items()}
         self._entity = entity
-        self._article = "an" if entity[:1] in "aeiou" else "a"
+        self._article = "an" if entity[:1] in ("a", "e", "i", "o", "u") else "a"
 
     def can(self, current: S, target: S) -> bool:
         return target in self._table.get(current, frozenset())

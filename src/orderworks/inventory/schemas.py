@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from orderworks.catalog.importing import Outcome
 from orderworks.inventory.importing import ImportReport
@@ -22,7 +22,7 @@ class LocationIn(BaseModel):
     country: Country
     kind: Annotated[str, Field(pattern=r"^(warehouse|store)$")] = "warehouse"
     region: Annotated[str, Field(max_length=64)] | None = None
-    priority: Annotated[int, Field(ge=0, le=1_000_000)] = 100
+    priority: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = 100
 
 
 class LocationPatch(BaseModel):
@@ -30,8 +30,8 @@ class LocationPatch(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     country: Country | None = None
     region: Annotated[str, Field(max_length=64)] | None = None
-    priority: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    active: bool | None = None
+    priority: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] | None = None
+    active: StrictBool | None = None
 
 
 class LocationOut(BaseModel):
@@ -54,7 +54,7 @@ class AdjustmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Annotated[str, Field(min_length=1, max_length=64)]
     location: Code
-    quantity: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000,
+    quantity: Annotated[int, Field(strict=True, ge=-1_000_000_000, le=1_000_000_000,
                                    description="Signed: a receipt is positive, a write-off negative")]
     reason: Annotated[str, Field(max_length=300)] = ""
     bin: Bin | None = None
@@ -64,7 +64,7 @@ class CountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Annotated[str, Field(min_length=1, max_length=64)]
     location: Code
-    counted: Annotated[int, Field(ge=0, le=1_000_000_000)]
+    counted: Annotated[int, Field(strict=True, ge=0, le=1_000_000_000)]
     reason: Annotated[str, Field(max_length=300)] = ""
     bin: Bin | None = None
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from orderworks.core.actor import Actor
 from orderworks.core.money import parse_amount
 from orderworks.core.permissions import Permission
+from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.invoicing.documents import render_pdf
 from orderworks.invoicing.rules import InvoiceStatus
@@ -27,7 +28,8 @@ from orderworks.invoicing.schemas import (
     VoidIn,
 )
 from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, void_invoice
-from orderworks.invoicing.service.settings import get_invoice_settings, update_invoice_settings
+from orderworks.invoicing.service.settings import update_invoice_settings
+from orderworks.orders.pricing_setup import get_store_settings
 
 router = APIRouter(tags=["invoicing"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -36,7 +38,7 @@ Admin = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
 
 
-def _invoice_out(uow: UowDep, invoice_id: Any) -> InvoiceOut:
+def _invoice_out(uow: UnitOfWork, invoice_id: Any) -> InvoiceOut:
     return InvoiceOut.from_view(queries.get_invoice(uow, invoice_id))
 
 
@@ -46,7 +48,7 @@ def _pdf(snapshot: dict[str, Any]) -> Response:
 
 
 @router.post("/api/v1/orders/{order_id}/invoices", status_code=201, response_model=InvoiceOut,
-             responses=ERRORS(404, 409))
+             responses=ERRORS(400, 404, 409))
 def issue(order_id: str, request: Request, uow: UowDep, actor: Writer, body: IssueInvoiceIn | None = None,
           idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Issue the order's invoice (or get the one it already has: one live invoice per order)."""
@@ -67,7 +69,7 @@ def order_documents(order_id: str, uow: UowDep, actor: Reader) -> OrderDocuments
 
 
 @router.post("/api/v1/orders/{order_id}/credit-notes", status_code=201, response_model=CreditNoteOut,
-             responses=ERRORS(404, 409))
+             responses=ERRORS(400, 404, 409))
 def credit(order_id: str, body: CreditNoteIn, request: Request, uow: UowDep, actor: Writer,
            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Credit an amount (tax included), optionally per line, against the order's invoice."""
@@ -108,7 +110,7 @@ def get_invoice(invoice_id: str, uow: UowDep, actor: Reader) -> InvoiceOut:
     return _invoice_out(uow, invoice_id)
 
 
-@router.post("/api/v1/invoices/{invoice_id}/void", response_model=InvoiceOut, responses=ERRORS(404, 409))
+@router.post("/api/v1/invoices/{invoice_id}/void", response_model=InvoiceOut, responses=ERRORS(400, 404, 409))
 def void(invoice_id: str, body: VoidIn, request: Request, uow: UowDep, actor: Writer,
          idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Void an unpaid invoice issued by mistake (a paid or credited one: issue a credit note instead)."""
@@ -129,10 +131,10 @@ def get_credit_note(credit_note_id: str, uow: UowDep, actor: Reader) -> CreditNo
 
 @router.get("/api/v1/store/invoicing", responses=ERRORS())
 def invoice_settings(uow: UowDep, actor: Reader) -> InvoiceSettingsOut:
-    return InvoiceSettingsOut.from_model(get_invoice_settings(uow))
+    return InvoiceSettingsOut.from_model(get_store_settings(uow))
 
 
-@router.patch("/api/v1/store/invoicing", response_model=InvoiceSettingsOut, responses=ERRORS())
+@router.patch("/api/v1/store/invoicing", response_model=InvoiceSettingsOut, responses=ERRORS(400))
 def change_invoice_settings(body: InvoiceSettingsIn, request: Request, uow: UowDep, actor: Admin,
                             idempotency_key: IdempotencyKey = None) -> JSONResponse:
     return idempotent(request, uow, actor, idempotency_key, body, action=lambda: InvoiceSettingsOut.from_model(

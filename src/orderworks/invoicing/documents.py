@@ -30,7 +30,7 @@ def _formatters(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {
         "money": lambda minor: format_money(int(minor), currency, locale),
         "rate": lambda ppm: format_percent(Decimal(int(ppm)) / PPM, locale=locale, decimal_quantization=False),
-        "day": lambda iso: format_date(date.fromisoformat(iso[:10]), format="long", locale=locale),
+        "day": lambda iso: format_date(date.fromisoformat(iso), format="long", locale=locale),
     }
 
 

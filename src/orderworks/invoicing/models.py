@@ -7,8 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect, text
+from sqlalchemy import JSON, ForeignKey, Index, String, event, text
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
+from sqlalchemy.orm.attributes import get_history
 
 from orderworks.core.clock import now
 from orderworks.core.db import Base
@@ -68,7 +69,6 @@ class IssuedDocumentChanged(Exception):
 @event.listens_for(Invoice, "before_update")
 @event.listens_for(CreditNote, "before_update")
 def _refuse_rewrites(_mapper: Mapper[Any], _conn: Any, target: Invoice | CreditNote) -> None:
-    state = inspect(target)
-    changed = [name for name in FROZEN if state.attrs[name].history.has_changes()]
+    changed = [name for name in FROZEN if get_history(target, name).has_changes()]
     if changed:
         raise IssuedDocumentChanged(f"{target.number}: issued documents are immutable ({', '.join(changed)})")

@@ -61,14 +61,20 @@ def tax_lines_json(lines: Sequence[TaxLine]) -> list[dict[str, int]]:
     return [{"rate_ppm": t.rate_ppm, "net": t.net, "tax": t.tax} for t in lines]
 
 
+def local_date(store: Store, at: datetime) -> str:
+    """The day it was at the store (dates on documents are the seller's calendar days)."""
+    return at.astimezone(store_zone(store)).date().isoformat()
+
+
 def invoice_snapshot(store: Store, order: Order, *, number: str, issued_at: datetime,
                      payments: Sequence[PaymentLine]) -> dict[str, Any]:
     """Everything the invoice shows, copied: a later change to the store, a product or the order changes none."""
     return {
         "kind": "invoice", "number": number, "issued_at": issued_at.isoformat(),
-        "issue_date": issued_at.astimezone(store_zone(store)).date().isoformat(),
+        "issue_date": local_date(store, issued_at),
         "order": {"id": str(order.id), "number": order.number, "channel": order.channel,
-                  "placed_at": order.placed_at.isoformat() if order.placed_at else None},
+                  "placed_at": order.placed_at.isoformat() if order.placed_at else None,
+                  "placed_on": local_date(store, order.placed_at) if order.placed_at else None},
         "seller": seller(store), "footer": store.invoice_footer or "",
         "customer": {"name": order.customer_name, "email": order.customer_email, "phone": order.customer_phone},
         "billing_address": order.billing_address, "shipping_address": order.shipping_address,
@@ -81,7 +87,8 @@ def invoice_snapshot(store: Store, order: Order, *, number: str, issued_at: date
         "totals": {"items": order.items_total, "discount": order.discount_total, "shipping": order.shipping_total,
                    "tax": order.tax_total, "total": order.total},
         "payments": [{"method": p.method, "reference": p.reference, "amount": p.amount,
-                      "captured_at": p.captured_at.isoformat()} for p in payments],
+                      "captured_at": p.captured_at.isoformat(), "captured_on": local_date(store, p.captured_at)}
+                     for p in payments],
     }
 
 
@@ -93,7 +100,7 @@ def credit_note_snapshot(invoice: dict[str, Any], *, number: str, issued_at: dat
                                             "shipping_address", "currency", "locale", "prices_include_tax")}
     return {
         **copied, "kind": "credit_note", "number": number, "issued_at": issued_at.isoformat(),
-        "issue_date": issued_at.astimezone(store_zone(store)).date().isoformat(),
+        "issue_date": local_date(store, issued_at),
         "invoice": {"number": invoice["number"], "issue_date": invoice["issue_date"]},
         "reason": reason, "refund_reference": refund_reference, "lines": lines,
         "tax_lines": tax_lines_json(taxes),

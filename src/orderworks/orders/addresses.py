@@ -73,8 +73,9 @@ def check_address(address: Address, *, field: str) -> Address:
 
 
 def check_email(email: str, *, field: str = "customer.email") -> str:
+    """A valid address, lower-cased: the order list's email filter and search match it that way."""
     try:
-        return str(validate_email(email, check_deliverability=False).normalized)
+        return str(validate_email(email, check_deliverability=False).normalized).lower()
     except EmailNotValidError as exc:
         raise InvalidEmail(f"'{email}' is not a valid email address: {exc}", field=field) from exc
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from orderworks.core.actor import Actor
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
@@ -37,9 +37,13 @@ class StoreIn(BaseModel):
     timezone: Annotated[str, Field(max_length=64)] | None = None
     default_currency: Currency | None = None
     currencies: Annotated[list[Currency], Field(max_length=50)] | None = None
-    prices_include_tax: bool | None = None
+    prices_include_tax: StrictBool | None = None
     order_number_prefix: Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z0-9\-#]*$")] | None = None
-    order_number_start: Annotated[int, Field(ge=1, le=10**9)] | None = None  # an INTEGER column
+    order_number_start: Annotated[int, Field(strict=True, ge=1, le=10**9)] | None = None  # an INTEGER column
+    payment_mode: Literal["authorize", "authorize_and_capture"] | None = Field(
+        default=None, description="Card payments without an explicit `capture`: hold only, or take the money")
+    declined_stock_hold_minutes: Annotated[int, Field(strict=True, ge=0, le=60 * 24 * 30)] | None = Field(
+        default=None, description="How long an order whose payment was declined keeps its stock")
 
 
 class StoreOut(BaseModel):
@@ -55,6 +59,8 @@ class StoreOut(BaseModel):
     prices_include_tax: bool
     order_number_prefix: str
     order_number_start: int
+    payment_mode: str
+    declined_stock_hold_minutes: int
 
     @classmethod
     def from_model(cls, s: Store) -> StoreOut:
@@ -78,7 +84,7 @@ class ZoneOut(BaseModel):
         return cls(code=z.code, name=z.name, countries=z.countries)
 
 
-WeightRow = Annotated[tuple[Annotated[int, Field(ge=1, le=10**9)], Amount], Field()]
+WeightRow = Annotated[tuple[Annotated[int, Field(strict=True, ge=1, le=10**9)], Amount], Field()]
 
 
 class MethodIn(BaseModel):
@@ -145,7 +151,7 @@ class DiscountIn(BaseModel):
     min_subtotal: dict[Currency, Amount] = Field(default_factory=dict)
     starts_at: UtcDatetime | None = None
     ends_at: UtcDatetime | None = None
-    usage_limit: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    usage_limit: Annotated[int, Field(strict=True, ge=1, le=10**9)] | None = None
 
 
 class DiscountOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, field_validator
 
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
 from orderworks.orders.addresses import Address
@@ -45,7 +45,7 @@ class CustomerIn(BaseModel):
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    quantity: Annotated[int, Field(ge=1, le=100_000)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=100_000)]
     unit_price: Amount | None = Field(default=None, description="The price the customer saw; refused if stale")
 
 
@@ -60,7 +60,7 @@ class OrderIn(BaseModel):
     shipping_method: Annotated[str, Field(max_length=64)] | None = None
     discount_code: Annotated[str, Field(max_length=64)] | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""
-    draft: bool = Field(default=False, description="Save as a draft to place later (staff order entry)")
+    draft: StrictBool = Field(default=False, description="Save as a draft to place later (staff order entry)")
 
     def to_command(self) -> PlaceOrder:
         return PlaceOrder(
@@ -96,7 +96,7 @@ class OrderEditIn(BaseModel):
     """An edit before payment: send only what changes. `lines` is the complete new list of lines."""
 
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1, description="The version you loaded; 409 stale_version if the order changed since")
+    version: int = Field(strict=True, ge=1, description="The version you loaded; 409 stale_version if the order changed since")
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)] | None = Field(
         default=None, description="The complete new list of lines; omit to keep them")
     shipping_address: AddressIn | None = None
@@ -139,7 +139,8 @@ class SentFields(RootModel[dict[str, Any]]):
 
 class VersionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: Annotated[int, Field(ge=1)] | None = Field(default=None, description="Refuse (409) if the order changed")
+    version: Annotated[int, Field(strict=True, ge=1)] | None = Field(
+        default=None, description="Refuse (409) if the order changed")
 
 
 class CancelIn(VersionIn):
@@ -157,7 +158,7 @@ class ReleaseIn(VersionIn):
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     body: Annotated[str, Field(min_length=1, max_length=5000)]
-    visible_to_customer: bool = False
+    visible_to_customer: StrictBool = False
 
 
 class TotalsOut(BaseModel):
@@ -241,6 +242,7 @@ class OrderOut(OrderSummaryOut):
     weight_grams: int
     notes: str
     cancel_reason: str | None
+    source_order_id: str | None  # the order this draft was reordered from
     placed_at: datetime | None
     history: list[HistoryOut]
     staff_notes: list[NoteOut]
@@ -257,6 +259,7 @@ class OrderOut(OrderSummaryOut):
                              tax=m(o.tax_total), total=m(o.total)),
             tax_lines=[TaxLineOut(rate=_percent(t["rate_ppm"]), amount=m(t["amount"])) for t in o.tax_breakdown],
             weight_grams=o.weight_grams, notes=o.notes, cancel_reason=o.cancel_reason, placed_at=o.placed_at,
+            source_order_id=str(o.source_order_id) if o.source_order_id else None,
             history=[HistoryOut(at=h.created_at, action=h.action, from_status=h.from_status, to_status=h.to_status,
                                 actor={"kind": h.actor_kind, "id": h.actor_id, "name": h.actor_name}, note=h.note,
                                 data=h.data) for h in history],

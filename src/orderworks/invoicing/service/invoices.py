@@ -70,6 +70,11 @@ def issue_in_transaction(uow: UnitOfWork, order: Order, *, actor: Actor) -> Invo
     return live_invoice(uow.session, order.id, for_update=True) or _issue(uow, order, actor=actor, payments=())
 
 
+def issue_with_payments(uow: UnitOfWork, order: Order, *, actor: Actor, payments: Sequence[PaymentLine]) -> Invoice:
+    """A new invoice for an order that has no live one (inside the caller's transaction, order locked)."""
+    return _issue(uow, order, actor=actor, payments=payments)
+
+
 def _issue(uow: UnitOfWork, order: Order, *, actor: Actor, payments: Sequence[PaymentLine]) -> Invoice:
     if not rules.can_invoice(order.status):
         raise OrderNotInvoiceable(f"Order {order.number} is {order.status}: only a placed order is invoiced",
@@ -137,12 +142,20 @@ def void_invoice(uow: UnitOfWork, invoice_id: str | uuid.UUID, *, actor: Actor, 
         raise ValidationFailed("Say why the invoice is voided", field="reason")
     with uow:
         order, invoice = invoice_for_update(uow.session, invoice_id)
-        rules.void(invoice, credited=credited_total(uow.session, invoice.id))
-        invoice.voided_at = now()
-        invoice.void_reason = reason.strip()
-        history.record(uow.session, order, actor=actor, action="invoice_voided", note=reason.strip(),
-                       data={"invoice_id": str(invoice.id), "number": invoice.number})
-        uow.outbox.add(InvoiceVoided(invoice_id=str(invoice.id), order_id=str(order.id), number=invoice.number,
-                                     reason=reason.strip()))
+        void_in_transaction(uow, order, invoice, actor=actor, reason=reason.strip(),
+                            credited=credited_total(uow.session, invoice.id))
         uow.commit()
     return invoice
+
+
+def void_in_transaction(uow: UnitOfWork, order: Order, invoice: Invoice, *, actor: Actor, reason: str,
+                        credited: int) -> None:
+    """Void `invoice` inside the caller's transaction (order and invoice locked), with its history and event."""
+    rules.void(invoice, credited=credited)
+    invoice.voided_at = now()
+    invoice.void_reason = reason
+    uow.session.flush()  # written before any corrected invoice becomes the order's live one
+    history.record(uow.session, order, actor=actor, action="invoice_voided", note=reason,
+                   data={"invoice_id": str(invoice.id), "number": invoice.number})
+    uow.outbox.add(InvoiceVoided(invoice_id=str(invoice.id), order_id=str(order.id), number=invoice.number,
+                                 reason=reason))

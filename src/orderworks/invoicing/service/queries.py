@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from orderworks.core.errors import NotFound, ValidationFailed
-from orderworks.core.pagination import Page, check_limit, decode_cursor, encode_cursor
+from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service.loading import parse_id
@@ -101,10 +101,13 @@ class InvoiceFilter:
     issued_to: datetime | None = None
 
 
-def _filtered(f: InvoiceFilter) -> Select[tuple[Invoice]]:
+def _filtered(f: InvoiceFilter) -> Select[Invoice]:
     stmt = select(Invoice)
     if f.order_id:
-        stmt = stmt.where(Invoice.order_id == parse_order_id(f.order_id))
+        try:
+            stmt = stmt.where(Invoice.order_id == uuid.UUID(f.order_id))
+        except ValueError as exc:  # a filter that cannot match is bad input, not a missing order
+            raise ValidationFailed(f"'{f.order_id}' is not an order id", field="order_id") from exc
     if f.number:
         stmt = stmt.where(Invoice.number == f.number.strip())
     if f.status:
@@ -119,17 +122,7 @@ def _filtered(f: InvoiceFilter) -> Select[tuple[Invoice]]:
 def list_invoices(uow: UnitOfWork, f: InvoiceFilter, *, cursor: str | None = None,
                   limit: int = 50) -> Page[Invoice]:
     """Invoices newest first, filtered, one keyset page at a time."""
-    check_limit(limit)
-    stmt = _filtered(f).order_by(Invoice.issued_at.desc(), Invoice.id.desc()).limit(limit + 1)
-    if cursor:
-        issued, last_id = decode_cursor(cursor, 2)
-        try:
-            at, iid = datetime.fromisoformat(issued), uuid.UUID(last_id)
-        except ValueError as exc:
-            raise ValidationFailed("The cursor is not one this server gave out", field="cursor") from exc
-        stmt = stmt.where(or_(Invoice.issued_at < at, (Invoice.issued_at == at) & (Invoice.id < iid)))
+    stmt = newest_first(_filtered(f), Invoice.issued_at, Invoice.id, cursor=cursor, limit=limit)
     with uow:
         rows = list(uow.session.execute(stmt).scalars())
-    items = rows[:limit]
-    more = len(rows) > limit
-    return Page(items, encode_cursor(items[-1].issued_at, items[-1].id) if more else None)
+    return newest_first_page(rows, limit, lambda i: (i.issued_at, i.id))

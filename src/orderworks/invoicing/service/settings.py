@@ -31,10 +31,3 @@ def update_invoice_settings(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
                                    field="credit_note_number_prefix")
         uow.commit()
     return store
-
-
-def get_invoice_settings(uow: UnitOfWork) -> Store:
-    with uow:
-        store = get_store(uow.session)
-        uow.commit()  # the first read creates the row
-    return store

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from orderworks.catalog.models import Variant
 from orderworks.core.actor import Actor
 from orderworks.core.clock import now
 from orderworks.core.errors import Conflict, ValidationFailed
@@ -177,13 +178,15 @@ def _reprice(session: Session, order: Order, changes: OrderChanges, *, actor: Ac
     placed = order.status != OrderStatus.DRAFT  # a draft holds no stock and counts no discount use until placed
     old_code = order.discount_code
     code = old_code if isinstance(changes.discount_code, Keep) else changes.discount_code
-    if placed and old_code:
-        _give_back_use(session, old_code)  # first: a code at its limit must not refuse the order that holds it
+    if placed:
+        # Stock levels first, then the discount code row: the lock order placement and cancel take too.
+        _lock_levels(session, {line.sku for line in order.lines} | {line.sku for line in changes.lines or ()})
+        if old_code:
+            _give_back_use(session, old_code)  # before the quote: a code at its limit must not refuse its own order
     quote = _quote(session, order, changes, code=code, kept_code=placed and code == old_code)
     if order.shipping_address is None and any(line.shippable for line in quote.lines):
         raise ValidationFailed("A shipping address is needed for items that ship", field="shipping_address")
     if placed:
-        _lock_levels(session, {line.variant_id for line in order.lines} | {q.variant_id for q in quote.lines})
         reservations.release(session, order_id=order.id, actor=actor.name, reason=f"order {order.number} edited")
     _apply_lines(order, quote)
     apply_totals(order, quote, store=get_store(session))
@@ -230,10 +233,11 @@ def _apply_lines(order: Order, quote: Quote) -> None:
     ]
 
 
-def _lock_levels(session: Session, variant_ids: set[uuid.UUID]) -> None:
-    """Lock every stock level the edit touches at once, by id (the order reservations use), so that releasing
-    and then reserving never waits on a lock while holding another out of order."""
-    session.execute(select(StockLevel.id).where(StockLevel.variant_id.in_(sorted(variant_ids)))
+def _lock_levels(session: Session, skus: set[str]) -> None:
+    """Lock every stock level of the SKUs the order has and will have, at once and by id (the order reservations
+    use), so that releasing and then reserving never waits for a lock while holding one out of order."""
+    variants = select(Variant.id).where(Variant.sku.in_(sorted(skus)))
+    session.execute(select(StockLevel.id).where(StockLevel.variant_id.in_(variants))
                     .order_by(StockLevel.id).with_for_update()).all()
 
 

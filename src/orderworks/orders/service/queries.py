@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from orderworks.core.errors import NotFound, ValidationFailed
-from orderworks.core.pagination import Page, check_limit, decode_cursor, encode_cursor
+from orderworks.core.errors import NotFound
+from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.orders.models import Order, OrderHistory, OrderNote
 from orderworks.orders.service.loading import parse_order_id
@@ -91,17 +91,7 @@ def _filtered(f: OrderFilter) -> Select[tuple[Order]]:
 
 def list_orders(uow: UnitOfWork, f: OrderFilter, *, cursor: str | None = None, limit: int = 50) -> Page[Order]:
     """Orders newest first, filtered, one page at a time (keyset: page N costs what page 1 costs)."""
-    check_limit(limit)
-    stmt = _filtered(f).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            at, oid = datetime.fromisoformat(created), uuid.UUID(last_id)
-        except ValueError as exc:
-            raise ValidationFailed("The cursor is not one this server gave out", field="cursor") from exc
-        stmt = stmt.where(or_(Order.created_at < at, (Order.created_at == at) & (Order.id < oid)))
+    stmt = newest_first(_filtered(f), Order.created_at, Order.id, cursor=cursor, limit=limit)
     with uow:
         rows = list(uow.session.execute(stmt).scalars())
-    items = rows[:limit]
-    more = len(rows) > limit
-    return Page(items, encode_cursor(items[-1].created_at, items[-1].id) if more else None)
+    return newest_first_page(rows, limit, lambda o: (o.created_at, o.id))

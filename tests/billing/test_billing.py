@@ -1,0 +1,83 @@
+"""Payments and invoicing together, through the outbox relay: an invoice on capture when the store wants one,
+marked paid with the order, and a credit note for every refund (per line when the refund was)."""
+
+from __future__ import annotations
+
+from orderworks.core.relay import relay_until_idle
+from orderworks.invoicing.service.queries import order_documents
+from orderworks.invoicing.service.settings import update_invoice_settings
+from orderworks.payments.service.authorize import authorize_payment
+from orderworks.payments.service.capture import capture_payment
+from orderworks.payments.service.offline import record_offline_payment
+from orderworks.payments.service.refund import RefundLine, refund_payment
+from orderworks.subscribers import SUBSCRIBERS
+from tests.builders import STAFF
+from tests.payments.cards import card
+
+
+def _documents(new_uow, order_id):  # type: ignore[no-untyped-def]
+    return order_documents(new_uow(), order_id)
+
+
+def test_a_capture_issues_the_invoice_as_paid_when_the_store_invoices_on_capture(order, new_uow, factory,
+                                                                                  gateway) -> None:  # type: ignore[no-untyped-def]
+    update_invoice_settings(new_uow(), {"auto_invoice": True})
+    payment = authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF)
+    relay_until_idle(factory, SUBSCRIBERS)
+    assert _documents(new_uow, order.id).invoices == []  # an authorization is not a sale yet
+
+    capture_payment(new_uow(), gateway, payment.payment.id, actor=STAFF)
+    relay_until_idle(factory, SUBSCRIBERS)
+    [invoice] = _documents(new_uow, order.id).invoices
+    assert (invoice.status, invoice.total) == ("paid", 11047)
+    [printed] = invoice.snapshot["payments"]
+    assert printed["method"] == "card" and printed["amount"] == 11047 and "4242" in printed["reference"]
+
+    relay_until_idle(factory, SUBSCRIBERS)  # nothing is due again: still one invoice
+    assert len(_documents(new_uow, order.id).invoices) == 1
+
+
+def test_a_partial_payment_issues_an_invoice_that_is_paid_when_the_rest_comes_in(order, new_uow, factory,
+                                                                                 gateway) -> None:  # type: ignore[no-untyped-def]
+    update_invoice_settings(new_uow(), {"auto_invoice": True})
+    record_offline_payment(new_uow(), order.id, method="check", amount=5000, reference="1041", actor=STAFF)
+    relay_until_idle(factory, SUBSCRIBERS)
+    [invoice] = _documents(new_uow, order.id).invoices
+    assert invoice.status == "issued"
+    record_offline_payment(new_uow(), order.id, method="cash", actor=STAFF)
+    relay_until_idle(factory, SUBSCRIBERS)
+    [invoice] = _documents(new_uow, order.id).invoices
+    assert invoice.status == "paid"
+
+
+def test_without_auto_invoice_a_capture_issues_nothing(order, new_uow, factory, gateway) -> None:  # type: ignore[no-untyped-def]
+    authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True)
+    relay_until_idle(factory, SUBSCRIBERS)
+    assert _documents(new_uow, order.id).invoices == []
+
+
+def test_every_refund_gets_its_credit_note_once(order, new_uow, factory, gateway) -> None:  # type: ignore[no-untyped-def]
+    update_invoice_settings(new_uow(), {"auto_invoice": True})
+    payment = authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True)
+    relay_until_idle(factory, SUBSCRIBERS)
+    line_id = str(order.lines[0].id)
+    refund_payment(new_uow(), gateway, payment.payment.id, actor=STAFF, reason="one chair came broken",
+                   lines=[RefundLine(line_id=line_id, quantity=1)])
+    refund_payment(new_uow(), gateway, payment.payment.id, actor=STAFF, reason="goodwill", amount=500)
+    relay_until_idle(factory, SUBSCRIBERS)
+    relay_until_idle(factory, SUBSCRIBERS)
+    docs = _documents(new_uow, order.id)
+    # one chair of two: half the line total, tax included (98.00 + 7.11) / 2, rounded half up
+    assert [(c.total, c.reason) for c in docs.credit_notes] == [(5256, "one chair came broken"), (500, "goodwill")]
+    assert docs.credit_notes[0].number != docs.credit_notes[1].number
+    assert docs.credit_notes[0].snapshot["lines"][0]["quantity"] == 1
+
+
+def test_a_refund_without_an_invoice_issues_the_invoice_then_credits_it(order, new_uow, factory,
+                                                                        gateway) -> None:  # type: ignore[no-untyped-def]
+    payment = authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True)
+    refund_payment(new_uow(), gateway, payment.payment.id, actor=STAFF, reason="canceled by phone")
+    relay_until_idle(factory, SUBSCRIBERS)
+    docs = _documents(new_uow, order.id)
+    assert len(docs.invoices) == 1
+    assert [c.total for c in docs.credit_notes] == [11047]
