@@ -67,8 +67,6 @@ def check_key(key: str | None) -> str:
 
 _STORED = select(IdempotencyRecord).where(IdempotencyRecord.principal == bindparam("principal"),
                                          IdempotencyRecord.key == bindparam("key"))  # built once: on every call
-
-
 _RECORD = insert(IdempotencyRecord.__table__)
 
 
