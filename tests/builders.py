@@ -52,3 +52,23 @@ ORDER_JSON = {
     "lines": [{"sku": "RED-CHAIR", "quantity": 2, "unit_price": "49.00"}],
     "shipping_method": "standard",
 }
+
+
+NY_ADDRESS = Address(name="Ada Lovelace", line1="350 Fifth Avenue", city="New York", region="NY",
+                     postal_code="10118", country="US")
+
+
+def two_location_store(new_uow: NewUow, *, lamp_backorderable: bool = False) -> None:
+    """basic_store, plus: RED-CHAIR 5 more at EAST (ships after MAIN); BLUE-LAMP at 20.00 (1 kg), 5 at MAIN and
+    3 at EAST; an express method at 15.00; NY tax 8.875%; codes SAVE10 (10% off) and FIVEOFF (5.00 off)."""
+    basic_store(new_uow)
+    create_location(new_uow(), code="EAST", name="East warehouse", country="US", priority=20)
+    create_product(new_uow(), ProductSpec(sku="BLUE-LAMP", name="Blue lamp", price="20.00", currency="USD",
+                                          weight_grams=1000, backorderable=lamp_backorderable))
+    for sku, location, quantity in (("RED-CHAIR", "EAST", 5), ("BLUE-LAMP", "MAIN", 5), ("BLUE-LAMP", "EAST", 3)):
+        adjust_stock(new_uow(), sku=sku, location=location, quantity=quantity, reason="receipt", actor=STAFF)
+    setup.create_shipping_method(new_uow(), zone="US", code="express", name="Express", kind="flat",
+                                 rates={"USD": "15.00"})
+    setup.set_tax_rate(new_uow(), country="US", region="NY", rate="8.875", name="NY sales tax")
+    setup.create_discount_code(new_uow(), code="SAVE10", kind="percentage", percent="10")
+    setup.create_discount_code(new_uow(), code="FIVEOFF", kind="fixed", amounts={"USD": "5.00"})

@@ -1,38 +1,41 @@
-"""The `orderworks` command: serve, migrate, demo, API keys, orders, imports."""
+"""The `orderworks` command: serve, migrate, demo, API keys, orders; the catalog commands are in cli_catalog."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from orderworks.core.db import make_engine, make_session_factory
+from orderworks.cli_catalog import register as register_catalog_commands
+from orderworks.cli_console import console
+from orderworks.cli_console import fail as _fail
+from orderworks.cli_console import session_factory as _factory
+from orderworks.cli_events import events_app, worker
+from orderworks.cli_invoicing import invoices_app
+from orderworks.core.actor import Actor
+from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
 from orderworks.core.money import format_money
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from orderworks.orders.models import Order
+
 app = typer.Typer(help="orderworks: order management for online and offline sellers.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for integrations and scripts.", no_args_is_help=True)
-orders_app = typer.Typer(help="Look at orders.", no_args_is_help=True)
-import_app = typer.Typer(help="Import products and stock from CSV.", no_args_is_help=True)
+orders_app = typer.Typer(help="Look at orders, cancel, hold, release and reorder them.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
-app.add_typer(import_app, name="import")
-console = Console()
-
-
-def _factory():  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(get_settings().database_url))
-
-
-def _fail(exc: DomainError) -> None:
-    console.print(f"[red]{exc.code}[/red]: {exc.message}" + (f" ({exc.field})" if exc.field else ""))
-    raise typer.Exit(1)
+app.add_typer(events_app, name="events")
+app.add_typer(invoices_app, name="invoices")
+app.command("worker")(worker)
+register_catalog_commands(app)  # products, locations, stock, vendors, import
 
 
 @db_app.command("upgrade")
@@ -83,15 +86,24 @@ def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer
 
 
 @app.command("serve")
-def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Serve the API (and, when they land, the worker and the back office)."""
-    _serve(host, port, workers)
+def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                  worker: Annotated[bool, typer.Option(help="Run the outbox worker in this process (embedded); "
+                                                        "default: yes unless ORDERWORKS_REDIS_URL is set")] = True) -> None:
+    """Serve the API with the embedded worker (and, when it lands, the back office)."""
+    _serve(host, port, workers, with_worker=worker and not get_settings().redis_url)
 
 
-def _serve(host: str, port: int, workers: int = 1) -> None:
+def _serve(host: str, port: int, workers: int = 1, *, with_worker: bool = True) -> None:
     import uvicorn
 
-    uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    from orderworks.worker import start_embedded_worker
+
+    stop = start_embedded_worker(_factory()) if with_worker else None
+    try:
+        uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 @orders_app.command("list")
@@ -122,7 +134,7 @@ def orders_show(number: str) -> None:
         _fail(exc)
         return
     o = view.order
-    money = lambda v: format_money(v, o.currency)  # noqa: E731
+    money = lambda v: format_money(v, o.currency)
     console.print(f"[bold]Order {o.number}[/bold]  {o.channel}  placed {o.created_at:%Y-%m-%d %H:%M} UTC  "
                   f"version {o.version}")
     console.print(f"Status: {o.status}   Payment: {o.payment_status}   Fulfilment: {o.fulfillment_status}"
@@ -145,6 +157,55 @@ def orders_show(number: str) -> None:
         history.add_row(h.created_at.strftime("%Y-%m-%d %H:%M:%S"), h.action, h.from_status or "",
                         h.to_status or "", f"{h.actor_name} ({h.actor_kind})", h.note)
     console.print(history)
+
+
+CLI_ACTOR_NAME = "orderworks cli"
+
+
+def _change_order(number: str, change: Callable[[UnitOfWork, uuid.UUID, Actor], Order], done: str) -> None:
+    """Find an order by number, run one use case on it, and say what happened (or why not)."""
+    from orderworks.orders.service.queries import get_order_by_number
+
+    factory = _factory()
+    try:
+        order = change(UnitOfWork(factory), get_order_by_number(UnitOfWork(factory), number).order.id,
+                       Actor.system(CLI_ACTOR_NAME))
+    except DomainError as exc:
+        _fail(exc)
+        return
+    console.print(f"Order {order.number} {done}: status {order.status}, version {order.version}.")
+
+
+@orders_app.command("cancel")
+def orders_cancel(number: str, reason: Annotated[str, typer.Option(help="Why (kept in the history)")]) -> None:
+    """Cancel an order: its reserved stock goes back on sale."""
+    from orderworks.orders.service.lifecycle import cancel_order
+
+    _change_order(number, lambda uow, oid, actor: cancel_order(uow, oid, actor=actor, reason=reason), "canceled")
+
+
+@orders_app.command("hold")
+def orders_hold(number: str, reason: Annotated[str, typer.Option(help="Why")] = "") -> None:
+    """Put an order on hold; its stock stays reserved."""
+    from orderworks.orders.service.lifecycle import hold_order
+
+    _change_order(number, lambda uow, oid, actor: hold_order(uow, oid, actor=actor, reason=reason), "put on hold")
+
+
+@orders_app.command("release")
+def orders_release(number: str) -> None:
+    """Release a held order to carry on where it stopped."""
+    from orderworks.orders.service.lifecycle import release_order
+
+    _change_order(number, lambda uow, oid, actor: release_order(uow, oid, actor=actor), "released")
+
+
+@orders_app.command("reorder")
+def orders_reorder(number: str) -> None:
+    """Start a new draft from an order at today's prices; prints the draft's number."""
+    from orderworks.orders.service.reordering import reorder
+
+    _change_order(number, lambda uow, oid, actor: reorder(uow, oid, actor=actor), "created as a draft")
 
 
 def main() -> None:  # pragma: no cover

@@ -16,6 +16,7 @@ from orderworks.core.logs import configure_logging
 from orderworks.core.settings import Settings, get_settings
 from orderworks.core.web import refuse_nul_characters
 from orderworks.inventory.api import router as inventory_router
+from orderworks.invoicing.api import router as invoicing_router
 from orderworks.orders.api import router as orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     install_metrics(app)
-    for router in (catalog_router, inventory_router, orders_router, pricing_router):
+    for router in (catalog_router, inventory_router, orders_router, pricing_router, invoicing_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

@@ -94,14 +94,42 @@ def run_idempotent(
         if existing is not None:
             return _replay(existing, fingerprint)
         body = action()
-        uow.session.add(IdempotencyRecord(principal=principal, key=key, request_hash=fingerprint,
-                                          status_code=status_code, response=body))
-        try:
-            uow.commit()
-        except IntegrityError:
-            uow.session.rollback()
-            record = _stored(uow, principal, key)
-            if record is None:
-                raise
-            return _replay(record, fingerprint)
+        return _save(uow, principal, key, fingerprint, status_code, body)
+
+
+def run_idempotent_in_steps(
+    uow: UnitOfWork,
+    *,
+    principal: str,
+    key: str,
+    fingerprint: str,
+    status_code: int,
+    action: Callable[[], Any],
+) -> IdempotentResult:
+    """Like `run_idempotent`, for work that commits in transactions of its own (a CSV import: one per row).
+
+    The key is checked before and recorded after the work. A crash in between records nothing, so the retry runs
+    the work again: use it only for work whose second run changes nothing (re-importing the same file).
+    """
+    with uow:
+        existing = _stored(uow, principal, key)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    body = action()
+    with uow:
+        return _save(uow, principal, key, fingerprint, status_code, body)
+
+
+def _save(uow: UnitOfWork, principal: str, key: str, fingerprint: str, status_code: int,
+          body: Any) -> IdempotentResult:
+    uow.session.add(IdempotencyRecord(principal=principal, key=key, request_hash=fingerprint,
+                                      status_code=status_code, response=body))
+    try:
+        uow.commit()
+    except IntegrityError:
+        uow.session.rollback()
+        record = _stored(uow, principal, key)
+        if record is None:
+            raise
+        return _replay(record, fingerprint)
     return IdempotentResult(status_code, body, replayed=False)

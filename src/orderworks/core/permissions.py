@@ -23,6 +23,7 @@ class Permission(StrEnum):
     PAYMENTS_WRITE = "payments:write"
     REFUNDS_WRITE = "refunds:write"
     FULFILLMENT_WRITE = "fulfillment:write"
+    INVOICES_WRITE = "invoices:write"  # issue and void invoices, issue credit notes
 
 
 P = Permission
@@ -30,7 +31,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CUSTOMER_SERVICE: frozenset({P.ORDERS_READ, P.ORDERS_WRITE, P.CATALOG_READ, P.PAYMENTS_WRITE, P.REFUNDS_WRITE}),
     Role.FULFILLMENT: frozenset({P.ORDERS_READ, P.CATALOG_READ, P.STOCK_WRITE, P.FULFILLMENT_WRITE}),
-    Role.FINANCE: frozenset({P.ORDERS_READ, P.CATALOG_READ, P.PAYMENTS_WRITE, P.REFUNDS_WRITE}),
+    Role.FINANCE: frozenset({P.ORDERS_READ, P.CATALOG_READ, P.PAYMENTS_WRITE, P.REFUNDS_WRITE, P.INVOICES_WRITE}),
     Role.INTEGRATION: frozenset({P.ORDERS_READ, P.ORDERS_WRITE, P.CATALOG_READ, P.CATALOG_WRITE, P.STOCK_WRITE}),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text, false
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderworks.core.clock import now
@@ -33,6 +33,13 @@ class Store(Base):
     prices_include_tax: Mapped[bool] = mapped_column(default=False)
     order_number_prefix: Mapped[str] = mapped_column(String(16), default="")
     order_number_start: Mapped[int] = mapped_column(default=1001)
+    # Invoicing: who the seller is on an invoice, and how invoices are numbered and issued.
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    tax_id: Mapped[str | None] = mapped_column(String(64))  # VAT number / tax id printed on invoices
+    invoice_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    auto_invoice: Mapped[bool] = mapped_column(default=False, server_default=false())  # invoice on capture
+    invoice_number_prefix: Mapped[str] = mapped_column(String(16), default="INV-", server_default="INV-")
+    credit_note_number_prefix: Mapped[str] = mapped_column(String(16), default="CN-", server_default="CN-")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

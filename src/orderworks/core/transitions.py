@@ -15,6 +15,7 @@ class Transitions(Generic[S]):
     def __init__(self, table: Mapping[S, set[S]], *, entity: str = "order"):
         self._table = {state: frozenset(targets) for state, targets in table.items()}
         self._entity = entity
+        self._article = "an" if entity[:1] in "aeiou" else "a"
 
     def can(self, current: S, target: S) -> bool:
         return target in self._table.get(current, frozenset())
@@ -23,7 +24,7 @@ class Transitions(Generic[S]):
         """Return `target` if the move is allowed; raise InvalidTransition naming the action otherwise."""
         if not self.can(current, target):
             raise InvalidTransition(
-                f"Cannot {action} a {self._entity} that is {current.replace('_', ' ')}",
+                f"Cannot {action} {self._article} {self._entity} that is {current.replace('_', ' ')}",
                 field="status",
                 details={"from": str(current), "to": str(target), "action": action},
             )

@@ -16,7 +16,8 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator
 from orderworks.core.actor import Actor
 from orderworks.core.apikeys import authenticate_api_key
 from orderworks.core.errors import Forbidden, Unauthorized, ValidationFailed
-from orderworks.core.idempotency import check_key, request_fingerprint, run_idempotent
+from orderworks.core.idempotency import (IdempotentResult, check_key, request_fingerprint, run_idempotent,
+                                         run_idempotent_in_steps)
 from orderworks.core.permissions import Permission, role_allows
 from orderworks.core.uow import UnitOfWork
 
@@ -86,6 +87,8 @@ async def refuse_nul_characters(request: Request) -> None:
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
         if "\x00" in name or "\x00" in str(value):
             raise ValidationFailed(f"{name} may not contain a NUL character", field=name)
+    if request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded")):
+        return  # forms and uploads are parsed, and checked, by their route: their stream is already read
     body = await request.body()
     if b"\\u0000" not in body:  # a raw NUL is not valid JSON; only the escape reaches a string
         return
@@ -140,5 +143,23 @@ def idempotent(
         uow, principal=actor.id or actor.name, key=check_key(key), fingerprint=fingerprint,
         status_code=status_code, action=lambda: action().model_dump(mode="json"),
     )
+    return _respond(result)
+
+
+def idempotent_in_steps(
+    request: Request, uow: UnitOfWork, actor: Actor, key: str | None, body: dict[str, Any],
+    action: Callable[[], BaseModel],
+) -> JSONResponse:
+    """`idempotent` for a use case that commits in steps of its own (an import, a row per transaction); `body`
+    stands for the request in the fingerprint (an upload's digest)."""
+    result = run_idempotent_in_steps(
+        uow, principal=actor.id or actor.name, key=check_key(key),
+        fingerprint=request_fingerprint(request.method, request.url.path, body),
+        status_code=200, action=lambda: action().model_dump(mode="json"),
+    )
+    return _respond(result)
+
+
+def _respond(result: IdempotentResult) -> JSONResponse:
     headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
     return JSONResponse(result.body, status_code=result.status_code, headers=headers)

@@ -1,23 +1,28 @@
-"""Inventory routes: locations, stock adjustments and counts, stock per SKU."""
+"""Inventory routes: locations, stock adjustments and counts, stock per SKU, and the products CSV import."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from orderworks.catalog.importing import MAX_UPLOAD_BYTES, check_upload
 from orderworks.core.actor import Actor
 from orderworks.core.permissions import Permission
-from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.core.uow import UnitOfWork
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, idempotent_in_steps, require
 from orderworks.inventory import service
-from orderworks.inventory.schemas import (AdjustmentIn, CountIn, LocationIn, LocationOut, LocationPatch,
-                                          LocationStockOut, StockChangeOut, StockOut)
+from orderworks.inventory.importing import import_products
+from orderworks.inventory.schemas import (AdjustmentIn, CountIn, ImportReportOut, LocationIn, LocationOut,
+                                          LocationPatch, LocationStockOut, StockChangeOut, StockOut)
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 Reader = Annotated[Actor, Depends(require(Permission.CATALOG_READ))]
 StockWriter = Annotated[Actor, Depends(require(Permission.STOCK_WRITE))]
 SettingsWriter = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
+CatalogWriter = Annotated[Actor, Depends(require(Permission.CATALOG_WRITE))]
 
 
 @router.post("/locations", status_code=201, response_model=LocationOut, responses=ERRORS(409))
@@ -64,3 +69,19 @@ def get_stock(sku: str, uow: UowDep, actor: Reader) -> StockOut:
     return StockOut(sku=sku, on_hand=sum(r.on_hand for r in rows), reserved=sum(r.reserved for r in rows),
                     available=sum(r.available for r in rows),
                     locations=[LocationStockOut(**vars(r)) for r in rows])
+
+
+@router.post("/products/import", tags=["catalog"], response_model=ImportReportOut, responses=ERRORS(413, 415))
+def import_products_csv(
+    request: Request, uow: UowDep, actor: CatalogWriter,
+    file: Annotated[UploadFile, File(description="A UTF-8 CSV file: sku,name,price,currency,... (see README)")],
+    dry_run: Annotated[bool, Query(description="Check every row, change nothing")] = False,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Products and stock levels from CSV, one transaction per row; answers what happened to every row."""
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    check_upload(content_type=file.content_type, filename=file.filename, size=len(data))
+    digest = {"sha256": hashlib.sha256(data).hexdigest(), "dry_run": dry_run}
+    factory = request.app.state.session_factory
+    return idempotent_in_steps(request, uow, actor, idempotency_key, digest, action=lambda: ImportReportOut.from_report(
+        import_products(lambda: UnitOfWork(factory), data, actor=actor, dry_run=dry_run)))

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from orderworks.catalog.importing import Outcome
+from orderworks.inventory.importing import ImportReport
 from orderworks.inventory.models import StockLocation
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
@@ -90,3 +92,27 @@ class StockOut(BaseModel):
     reserved: int
     available: int
     locations: list[LocationStockOut]
+
+
+class ImportRowOut(BaseModel):
+    row: int = Field(description="The line in the file (the header is line 1)")
+    sku: str
+    outcome: str = Field(description="created, updated, unchanged or refused")
+    code: str | None = None
+    field: str | None = None
+    message: str | None = None
+
+
+class ImportReportOut(BaseModel):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    rows: list[ImportRowOut]
+
+    @classmethod
+    def from_report(cls, report: ImportReport) -> ImportReportOut:
+        return cls(dry_run=report.dry_run, created=report.count(Outcome.CREATED),
+                   updated=report.count(Outcome.UPDATED), unchanged=report.count(Outcome.UNCHANGED),
+                   refused=report.count(Outcome.REFUSED), rows=[ImportRowOut(**vars(r)) for r in report.rows])

@@ -7,9 +7,11 @@ from orderworks.core import apikeys as _apikeys  # noqa: F401
 from orderworks.core import idempotency as _idempotency  # noqa: F401
 from orderworks.core import numbering as _numbering  # noqa: F401
 from orderworks.core import outbox as _outbox  # noqa: F401
+from orderworks.core import relay as _relay  # noqa: F401
 from orderworks.core import store as _store  # noqa: F401
 from orderworks.core.db import Base
 from orderworks.inventory import models as _inventory  # noqa: F401
+from orderworks.invoicing import models as _invoicing  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401
 
 metadata = Base.metadata

@@ -1,4 +1,4 @@
-"""Order routes: place, read, list, hold, release, cancel, notes, place a draft."""
+"""Order routes: place, read, list, edit, hold, release, cancel, notes, place a draft, reorder."""
 
 from __future__ import annotations
 
@@ -15,9 +15,19 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.orders.models import Order
 from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
-from orderworks.orders.schemas import (CancelIn, HoldIn, NoteIn, OrderIn, OrderOut, OrderPage, OrderSummaryOut,
-                                       ReleaseIn, VersionIn)
-from orderworks.orders.service import lifecycle, placement, queries
+from orderworks.orders.schemas import (
+    CancelIn,
+    HoldIn,
+    NoteIn,
+    OrderEditIn,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    OrderSummaryOut,
+    ReleaseIn,
+    VersionIn,
+)
+from orderworks.orders.service import editing, lifecycle, placement, queries, reordering
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -64,6 +74,24 @@ def list_orders(
 @router.get("/{order_id}", responses=ERRORS(404))
 def get_order(order_id: str, uow: UowDep, actor: Reader) -> OrderOut:
     return order_out(uow, order_id)
+
+
+@router.patch("/{order_id}", response_model=OrderOut, responses=ERRORS(404, 409))
+def edit_order(order_id: str, body: OrderEditIn, request: Request, uow: UowDep, actor: Writer,
+               idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Edit an order before payment (send only what changes): it is re-priced and its stock re-reserved in the
+    same transaction, or nothing changes."""
+    return idempotent(request, uow, actor, idempotency_key, body.as_sent(), action=_then_show(
+        uow, lambda: editing.edit_order(uow, order_id, actor=actor, changes=body.to_changes(),
+                                        expected_version=body.version)))
+
+
+@router.post("/{order_id}/reorder", status_code=201, response_model=OrderOut, responses=ERRORS(404, 409))
+def reorder(order_id: str, request: Request, uow: UowDep, actor: Writer,
+            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Start a new draft from this order at today's prices (products no longer for sale are left out)."""
+    return idempotent(request, uow, actor, idempotency_key, None, status_code=201, action=_then_show(
+        uow, lambda: reordering.reorder(uow, order_id, actor=actor)))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut, responses=ERRORS(404, 409))

@@ -16,8 +16,16 @@ from orderworks.core.errors import Conflict, ValidationFailed
 from orderworks.core.money import MAX_MINOR, parse_amount, to_decimal_string
 from orderworks.core.store import Store
 from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone, TaxRate
-from orderworks.orders.rules.pricing import (DiscountInput, DiscountKind, LineInput, LinePricing, NoShippingRate,
-                                             OrderPricing, ShippingInput, calculate_order)
+from orderworks.orders.rules.pricing import (
+    DiscountInput,
+    DiscountKind,
+    LineInput,
+    LinePricing,
+    NoShippingRate,
+    OrderPricing,
+    ShippingInput,
+    calculate_order,
+)
 
 
 class CurrencyNotSold(ValidationFailed):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, field_validator
 
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
 from orderworks.orders.addresses import Address
 from orderworks.orders.models import Order, OrderHistory, OrderLine, OrderNote
 from orderworks.orders.quote import LineRequest
 from orderworks.orders.rules.status import Channel
+from orderworks.orders.service.editing import KEEP, OrderChanges
 from orderworks.orders.service.placement import Customer, PlaceOrder
 
 Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN, examples=["19.99"])]
@@ -72,6 +73,69 @@ class OrderIn(BaseModel):
             shipping_method=self.shipping_method, discount_code=self.discount_code, notes=self.notes,
             draft=self.draft,
         )
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("this cannot be removed: send a value, or leave the field out to keep it")
+    return value
+
+
+class CustomerEditIn(BaseModel):
+    """The customer's contact details to change; an omitted field stays, a null phone removes it."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(min_length=3, max_length=320)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = Field(default=None, description="null removes it")
+
+    _kept = field_validator("email", "name", mode="before")(_not_null)
+
+
+class OrderEditIn(BaseModel):
+    """An edit before payment: send only what changes. `lines` is the complete new list of lines."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(strict=True, ge=1,
+                         description="The version you loaded; 409 stale_version if the order changed since")
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)] | None = Field(
+        default=None, description="The complete new list of lines; omit to keep them")
+    shipping_address: AddressIn | None = None
+    billing_address: AddressIn | None = None
+    shipping_method: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    discount_code: Annotated[str, Field(max_length=64)] | None = Field(default=None,
+                                                                       description="null removes the code")
+    customer: CustomerEditIn | None = None
+    notes: Annotated[str, Field(max_length=5000)] | None = None
+
+    _kept = field_validator("lines", "shipping_address", "billing_address", "shipping_method", "customer", "notes",
+                            mode="before")(_not_null)
+
+    def to_changes(self) -> OrderChanges:
+        sent = self.model_fields_set
+        customer = self.customer
+        customer_sent = customer.model_fields_set if customer is not None else set()
+        return OrderChanges(
+            lines=None if self.lines is None else [
+                LineRequest(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price, field=f"lines[{i}]")
+                for i, line in enumerate(self.lines)],
+            shipping_address=self.shipping_address.to_address() if self.shipping_address else None,
+            billing_address=self.billing_address.to_address() if self.billing_address else None,
+            shipping_method=self.shipping_method,
+            discount_code=self.discount_code if "discount_code" in sent else KEEP,
+            customer_email=customer.email if customer else None,
+            customer_name=customer.name if customer else None,
+            customer_phone=customer.phone if customer and "phone" in customer_sent else KEEP,
+            notes=self.notes,
+        )
+
+    def as_sent(self) -> SentFields:
+        """The body as sent, for the idempotency fingerprint: an omitted field and a null mean different edits."""
+        return SentFields(self.model_dump(mode="json", exclude_unset=True))
+
+
+class SentFields(RootModel[dict[str, Any]]):
+    pass
 
 
 class VersionIn(BaseModel):
@@ -185,7 +249,7 @@ class OrderOut(OrderSummaryOut):
 
     @classmethod
     def from_view(cls, o: Order, history: list[OrderHistory], notes: list[OrderNote]) -> OrderOut:
-        m = lambda v: to_decimal_string(v, o.currency)  # noqa: E731
+        m = lambda v: to_decimal_string(v, o.currency)
         return cls(
             **OrderSummaryOut.from_model(o).model_dump(),
             shipping_address=o.shipping_address, billing_address=o.billing_address,

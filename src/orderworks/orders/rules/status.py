@@ -95,8 +95,18 @@ UNPAID_STATUSES = frozenset({PaymentStatus.UNPAID, PaymentStatus.FAILED, Payment
 
 def can_edit(status: str, payment_status: str, fulfillment_status: str) -> bool:
     """Lines, quantities and addresses may change until money is taken or anything ships."""
-    return (status in EDITABLE_STATUSES and payment_status in UNPAID_STATUSES
-            and fulfillment_status == FulfillmentStatus.UNFULFILLED)
+    return edit_blocker(status, payment_status, fulfillment_status) is None
+
+
+def edit_blocker(status: str, payment_status: str, fulfillment_status: str) -> str | None:
+    """Which of the three statuses stops an edit (None when the order may be edited)."""
+    if status not in EDITABLE_STATUSES:
+        return "status"
+    if payment_status not in UNPAID_STATUSES:
+        return "payment_status"
+    if fulfillment_status != FulfillmentStatus.UNFULFILLED:
+        return "fulfillment_status"
+    return None
 
 
 def derive_payment_status(total: int, authorized: int, captured: int, refunded: int, *,

@@ -160,10 +160,15 @@ def _new_order(session: Session, store: Store, cmd: PlaceOrder, contact: Checked
 
 def apply_quote(order: Order, quote: Quote, *, store: Store) -> None:
     """Write a quote's lines and totals onto the order (new lines; the caller removes old ones)."""
-    pricing = quote.pricing
     order.lines = [
         _line(order, position, q) for position, q in enumerate(quote.lines)
     ]
+    apply_totals(order, quote, store=store)
+
+
+def apply_totals(order: Order, quote: Quote, *, store: Store) -> None:
+    """Write a quote's shipping method, discount code and totals onto the order (its lines are the caller's)."""
+    pricing = quote.pricing
     order.shipping_method = quote.shipping_method.code if quote.shipping_method else None
     order.shipping_method_name = quote.shipping_method.name if quote.shipping_method else None
     order.discount_code = quote.discount.code if quote.discount else None
@@ -175,11 +180,18 @@ def apply_quote(order: Order, quote: Quote, *, store: Store) -> None:
 
 
 def _line(order: Order, position: int, q: QuotedLine) -> OrderLine:
-    return OrderLine(id=new_id(), order_id=order.id, position=position, variant_id=q.variant_id, sku=q.sku,
-                     name=q.name, quantity=q.quantity, unit_price=q.unit_price, subtotal=q.pricing.subtotal,
-                     discount=q.pricing.discount, tax=q.pricing.tax, tax_rate_ppm=q.tax_rate_ppm,
-                     tax_class=q.tax_class, total=q.pricing.total, shippable=q.shippable,
-                     unit_weight_grams=q.unit_weight_grams, backordered_quantity=0)
+    return fill_line(OrderLine(id=new_id(), order_id=order.id), position, q)
+
+
+def fill_line(line: OrderLine, position: int, q: QuotedLine) -> OrderLine:
+    """Write a quoted line onto an order line: a new one, or one an edit keeps (its id stays)."""
+    line.position, line.variant_id, line.sku, line.name = position, q.variant_id, q.sku, q.name
+    line.quantity, line.unit_price, line.subtotal = q.quantity, q.unit_price, q.pricing.subtotal
+    line.discount, line.tax, line.total = q.pricing.discount, q.pricing.tax, q.pricing.total
+    line.tax_rate_ppm, line.tax_class = q.tax_rate_ppm, q.tax_class
+    line.shippable, line.unit_weight_grams = q.shippable, q.unit_weight_grams
+    line.backordered_quantity = 0
+    return line
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:

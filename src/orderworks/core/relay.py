@@ -1,0 +1,231 @@
+"""The outbox relay: hands each committed outbox event to its subscribers, exactly once per subscriber.
+
+How it never loses an event and never runs a subscriber twice:
+- A batch of due events is *leased* in a short transaction (their `available_at` pushed past the lease time), with
+  `FOR UPDATE SKIP LOCKED` on PostgreSQL so that any number of relays share the queue. A relay that dies mid-batch
+  simply lets the lease run out; another relay picks the events up again.
+- Each subscriber runs in its own transaction, and that transaction also writes the subscriber's delivery row
+  (unique on event id + subscriber). A subscriber whose delivery row says `done` is skipped, so a re-delivered
+  event does nothing twice, and a subscriber's database effects commit if and only if its delivery is recorded.
+- A subscriber that raises is retried with exponential backoff; after `max_attempts` it is parked as `failed`,
+  where staff see it (`orderworks events failed`) and can retry it (`orderworks events retry ID`).
+- The event row is `done` once every subscriber is done, `failed` while any delivery is parked.
+
+Subscribers are plain functions `handle(uow, event)` that may call use cases on the given unit of work (their
+inner `commit()` is deferred to the relay's block). Which subscriber hears which event is one table, passed in
+by the caller (orderworks/subscribers.py), so this module knows no area.
+"""
+
+from __future__ import annotations
+
+import traceback
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from orderworks.core.clock import now
+from orderworks.core.db import Base
+from orderworks.core.errors import NotFound
+from orderworks.core.outbox import OutboxEvent
+from orderworks.core.uow import UnitOfWork
+
+log = structlog.get_logger()
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_SECONDS = 5
+
+
+class EventDelivery(Base):
+    """One subscriber's handling of one event: done, retrying (with the next attempt time) or failed (parked)."""
+
+    __tablename__ = "event_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "subscriber", name="uq_event_deliveries_event_subscriber"),
+        Index("ix_event_deliveries_status", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outbox_events.id"))
+    subscriber: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16))  # done, retrying, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a subscriber is handed: the committed outbox row, detached from any session."""
+
+    id: uuid.UUID
+    type: str
+    aggregate_id: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str  # stable: it is the deduplication key, so never rename a subscriber that has run in production
+    handle: Callable[[UnitOfWork, Event], None]
+
+
+Registry = Mapping[str, Sequence[Subscriber]]
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s, ... capped at one hour."""
+    return timedelta(seconds=min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _lease_batch(factory: sessionmaker[Session], limit: int) -> list[Event]:
+    at = now()
+    with UnitOfWork(factory) as uow:
+        rows = list(uow.session.execute(
+            select(OutboxEvent).where(OutboxEvent.status == "pending", OutboxEvent.available_at <= at)
+            .order_by(OutboxEvent.created_at, OutboxEvent.id).limit(limit)
+            .with_for_update(skip_locked=True)).scalars())
+        if rows:
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_([r.id for r in rows]))
+                                .values(available_at=at + LEASE).execution_options(synchronize_session=False))
+        events = [Event(r.id, r.type, r.aggregate_id, dict(r.payload), r.created_at) for r in rows]
+        uow.commit()
+    return events
+
+
+def _deliveries(session: Session, event_id: uuid.UUID) -> dict[str, EventDelivery]:
+    rows = session.execute(select(EventDelivery).where(EventDelivery.event_id == event_id)).scalars()
+    return {row.subscriber: row for row in rows}
+
+
+def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
+    """Run one subscriber for one event; True when it is done (now or before)."""
+    uow = UnitOfWork(factory)
+    try:
+        with uow:
+            existing = uow.session.execute(
+                select(EventDelivery).where(EventDelivery.event_id == event.id,
+                                            EventDelivery.subscriber == subscriber.name)
+                .with_for_update()).scalar_one_or_none()
+            if existing is not None and existing.status == "done":
+                return True
+            if existing is not None and existing.status == "failed":
+                return False  # parked: only a staff retry moves it again
+            if existing is not None and existing.next_attempt_at and existing.next_attempt_at > now():
+                return False
+            subscriber.handle(uow, event)
+            row = existing or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+            row.status, row.attempts, row.updated_at, row.next_attempt_at = "done", row.attempts + 1, now(), None
+            uow.session.add(row)
+            uow.commit()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure of a subscriber is recorded and retried, never lost
+        _record_failure(factory, event, subscriber, exc)
+        return False
+
+
+def _record_failure(factory: sessionmaker[Session], event: Event, subscriber: Subscriber, exc: Exception) -> None:
+    error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    with UnitOfWork(factory) as uow:
+        row = uow.session.execute(
+            select(EventDelivery).where(EventDelivery.event_id == event.id,
+                                        EventDelivery.subscriber == subscriber.name)
+            .with_for_update()).scalar_one_or_none()
+        row = row or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+        row.attempts += 1
+        row.last_error, row.updated_at = error, now()
+        parked = row.attempts >= MAX_ATTEMPTS
+        row.status = "failed" if parked else "retrying"
+        row.next_attempt_at = None if parked else now() + backoff(row.attempts)
+        uow.session.add(row)
+        uow.commit()
+    log.warning("subscriber_failed", event_type=event.type, event_id=str(event.id), subscriber=subscriber.name,
+                attempts=row.attempts, parked=parked, error=error)
+
+
+def _settle(factory: sessionmaker[Session], event: Event, subscribers: Sequence[Subscriber]) -> str:
+    """Mark the event done, failed (a delivery is parked) or due again at its earliest retry."""
+    with UnitOfWork(factory) as uow:
+        deliveries = _deliveries(uow.session, event.id)
+        states = [deliveries[s.name].status if s.name in deliveries else "pending" for s in subscribers]
+        values: dict[str, Any]
+        if all(state == "done" for state in states):
+            values = {"status": "done"}
+        elif "failed" in states:
+            values = {"status": "failed"}
+        else:
+            retries = [d.next_attempt_at for d in deliveries.values() if d.status == "retrying" and d.next_attempt_at]
+            values = {"status": "pending", "available_at": min(retries) if retries else now()}
+        uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == event.id)
+                            .values(attempts=OutboxEvent.attempts + 1, **values)
+                            .execution_options(synchronize_session=False))
+        uow.commit()
+    return str(values["status"])
+
+
+def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int = 100) -> int:
+    """Deliver one batch of due events to their subscribers. Returns how many events were handled."""
+    events = _lease_batch(factory, limit)
+    for event in events:
+        subscribers = registry.get(event.type, ())
+        for subscriber in subscribers:
+            _deliver(factory, event, subscriber)
+        _settle(factory, event, subscribers)
+    return len(events)
+
+
+def relay_until_idle(factory: sessionmaker[Session], registry: Registry, *, max_batches: int = 1000) -> int:
+    """Deliver batches until nothing is due (events a subscriber just wrote included). For the CLI and tests."""
+    total = 0
+    for _ in range(max_batches):
+        handled = relay_once(factory, registry)
+        total += handled
+        if handled == 0:
+            break
+    return total
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    id: int
+    event_id: uuid.UUID
+    event_type: str
+    subscriber: str
+    attempts: int
+    last_error: str
+    updated_at: datetime
+
+
+def failed_deliveries(uow: UnitOfWork, *, limit: int = 100) -> list[FailedDelivery]:
+    """Deliveries parked after too many failures, newest first, for staff to look at and retry."""
+    with uow:
+        rows = uow.session.execute(
+            select(EventDelivery, OutboxEvent.type).join(OutboxEvent, OutboxEvent.id == EventDelivery.event_id)
+            .where(EventDelivery.status == "failed")
+            .order_by(EventDelivery.updated_at.desc()).limit(limit)).all()
+    return [FailedDelivery(d.id, d.event_id, t, d.subscriber, d.attempts, d.last_error, d.updated_at)
+            for d, t in rows]
+
+
+def retry_delivery(uow: UnitOfWork, delivery_id: int) -> FailedDelivery:
+    """Give a parked delivery another go: it runs at the relay's next pass, with its attempts counted afresh."""
+    with uow:
+        row = uow.session.get(EventDelivery, delivery_id, with_for_update=True)
+        if row is None:
+            raise NotFound(f"No event delivery {delivery_id}", field="id")
+        row.status, row.attempts, row.next_attempt_at, row.updated_at = "retrying", 0, now(), now()
+        uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == row.event_id)
+                            .values(status="pending", available_at=now())
+                            .execution_options(synchronize_session=False))
+        event_type = uow.session.execute(select(OutboxEvent.type).where(OutboxEvent.id == row.event_id)).scalar_one()
+        uow.commit()
+    return FailedDelivery(row.id, row.event_id, event_type, row.subscriber, row.attempts, row.last_error,
+                          row.updated_at)

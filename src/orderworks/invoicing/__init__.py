@@ -1,0 +1,1 @@
+"""Invoicing: numbered invoices and credit notes, immutable snapshots of the sale, and their PDFs."""
