@@ -96,7 +96,8 @@ class OrderEditIn(BaseModel):
     """An edit before payment: send only what changes. `lines` is the complete new list of lines."""
 
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(strict=True, ge=1, description="The version you loaded; 409 stale_version if the order changed since")
+    version: int = Field(strict=True, ge=1,
+                         description="The version you loaded; 409 stale_version if the order changed since")
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)] | None = Field(
         default=None, description="The complete new list of lines; omit to keep them")
     shipping_address: AddressIn | None = None
