@@ -72,8 +72,18 @@ def _reset_postgres(url: str) -> None:
 def postgres_url() -> str:
     if not PG_URL:
         pytest.fail("ORDERWORKS_TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    url = _per_worker(PG_URL)
+    _reset_postgres(url)
+    return url
+
+
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database (orderworks_ci_gw0, ...): the fixtures empty it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    sa_url = make_url(url)
+    return sa_url.set(database=f"{sa_url.database}_{worker}").render_as_string(hide_password=False)
 
 
 TABLES = ", ".join(t.name for t in reversed(metadata.sorted_tables))

@@ -80,6 +80,10 @@ def test_products_are_created_changed_listed_and_shown(cli, new_uow) -> None:  #
     assert "vendor: ACME" in run(cli, "products", "show", "LAMP")
     refused = run(cli, "products", "create", "LAMP", "Again", "1.00", code=1)
     assert "already_exists: SKU 'LAMP' already exists (sku)" in refused
+    # What PostgreSQL's columns would refuse is refused on both databases, with the field (never a traceback).
+    assert "(name)" in run(cli, "products", "update", "LAMP", "--name", "n" * 301, code=1)
+    assert "(weight_grams)" in run(cli, "products", "create", "ANVIL", "Anvil", "9.00", "--weight", "99999999",
+                                   code=1)
 
 
 def test_stock_is_received_adjusted_counted_and_shown(cli, new_uow) -> None:  # type: ignore[no-untyped-def]

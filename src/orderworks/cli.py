@@ -15,6 +15,7 @@ from orderworks.cli_console import fail as _fail
 from orderworks.cli_console import session_factory as _factory
 from orderworks.cli_events import events_app, worker
 from orderworks.cli_invoicing import invoices_app
+from orderworks.cli_payments import app as payments_app
 from orderworks.core.actor import Actor
 from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
@@ -34,6 +35,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
 app.add_typer(events_app, name="events")
 app.add_typer(invoices_app, name="invoices")
+app.add_typer(payments_app, name="payments")
 app.command("worker")(worker)
 register_catalog_commands(app)  # products, locations, stock, vendors, import
 

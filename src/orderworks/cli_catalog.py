@@ -17,9 +17,8 @@ from rich.table import Table
 from orderworks.catalog import service as catalog
 from orderworks.catalog.importing import Outcome
 from orderworks.catalog.models import Product
-from orderworks.cli_console import console, fail, session_factory
+from orderworks.cli_console import console, refusals, session_factory
 from orderworks.core.actor import Actor, ActorKind
-from orderworks.core.errors import DomainError
 from orderworks.core.money import to_decimal_string
 from orderworks.core.uow import UnitOfWork
 from orderworks.inventory import service as inventory
@@ -65,12 +64,10 @@ def import_products_command(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
-        try:
+        with refusals():
             report = import_products(lambda: UnitOfWork(factory), file.read_bytes(), actor=_actor(),
                                      dry_run=dry_run, on_start=lambda n: progress.update(task, total=n),
                                      on_row=lambda _: progress.advance(task))
-        except DomainError as exc:
-            fail(exc)
     _print_report(report)
     if report.refused:
         raise typer.Exit(1)
@@ -95,10 +92,8 @@ def products_list(
     active: Annotated[Flag, typer.Option("--active/--inactive", help="Only active (or inactive) ones")] = None,
 ) -> None:
     """Products with their variants, prices and flags, oldest first."""
-    try:
+    with refusals():
         page = catalog.list_products(_uow(), limit=limit, active=active)
-    except DomainError as exc:
-        fail(exc)
     table = Table("SKU", "Name", "Prices", "Weight g", "Shippable", "Backorder", "Tax", "Vendor", "Active")
     for product in page.items:
         for v in product.variants:
@@ -121,11 +116,9 @@ def _vendor(product: Product) -> str:
 @products_app.command("show")
 def products_show(sku: str) -> None:
     """A product with its variants, prices and stock per location."""
-    try:
+    with refusals():
         product = catalog.get_product(_uow(), sku)
         stock = inventory.stock_for_sku(_uow(), sku)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"[bold]{product.name}[/bold]  tax: {product.tax_class}  shippable: {_yes(product.shippable)}  "
                   f"backorderable: {_yes(product.backorderable)}  active: {_yes(product.active)}  "
                   f"vendor: {_vendor(product) or '-'}")
@@ -154,10 +147,8 @@ def products_create(
     spec = catalog.ProductSpec(sku=sku, name=name, price=price, currency=currency, weight_grams=weight_grams,
                                shippable=shippable, backorderable=backorderable, tax_class=tax_class,
                                vendor=vendor, description=description)
-    try:
+    with refusals():
         product = catalog.create_product(_uow(), spec)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Created {sku}: {product.name}, {price} {currency}")
 
 
@@ -183,10 +174,8 @@ def products_update(
         changes.update(price=price, currency=currency)
     if vendor is not None:
         changes["vendor"] = vendor
-    try:
+    with refusals():
         catalog.update_product(_uow(), sku, {k: v for k, v in changes.items() if v is not None})
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Updated {sku}")
 
 
@@ -205,10 +194,8 @@ def _print_stock(sku: str, rows: list[inventory.LocationStock]) -> None:
 @stock_app.command("show")
 def stock_show(sku: str) -> None:
     """On hand, reserved and available per location."""
-    try:
+    with refusals():
         rows = inventory.stock_for_sku(_uow(), sku)
-    except DomainError as exc:
-        fail(exc)
     _print_stock(sku, rows)
 
 
@@ -222,11 +209,9 @@ def stock_receive(sku: str, location: str, quantity: Annotated[int, typer.Argume
                   reason: Annotated[str, typer.Option(help="e.g. the delivery note")],
                   bin: Annotated[str | None, typer.Option(help="Where it sits in the location")] = None) -> None:
     """Book a delivery: on hand goes up by QUANTITY."""
-    try:
+    with refusals():
         _print_change(inventory.adjust_stock(_uow(), sku=sku, location=location, quantity=quantity, reason=reason,
                                              actor=_actor(), bin=bin))
-    except DomainError as exc:
-        fail(exc)
 
 
 @stock_app.command("adjust", context_settings={"ignore_unknown_options": True})
@@ -234,22 +219,18 @@ def stock_adjust(sku: str, location: str,
                  quantity: Annotated[int, typer.Argument(help="Signed: -2 writes two off, 3 adds three")],
                  reason: Annotated[str, typer.Option(help="Why: damaged, found, ...")]) -> None:
     """Add (positive) or write off (negative) stock, with the reason in the ledger."""
-    try:
+    with refusals():
         _print_change(inventory.adjust_stock(_uow(), sku=sku, location=location, quantity=quantity, reason=reason,
                                              actor=_actor()))
-    except DomainError as exc:
-        fail(exc)
 
 
 @stock_app.command("count")
 def stock_count(sku: str, location: str, counted: Annotated[int, typer.Argument(min=0)],
                 reason: str = "stock count", bin: str | None = None) -> None:
     """Record what is on the shelf; the ledger gets the difference."""
-    try:
+    with refusals():
         _print_change(inventory.count_stock(_uow(), sku=sku, location=location, counted=counted, reason=reason,
                                             actor=_actor(), bin=bin))
-    except DomainError as exc:
-        fail(exc)
 
 
 # -- locations ------------------------------------------------------------------------------------------------
@@ -271,11 +252,9 @@ def locations_create(code: str, name: str,
                      kind: Annotated[str, typer.Option(help="warehouse or store")] = "warehouse",
                      region: str | None = None, priority: int = 100) -> None:
     """Open a warehouse or store that holds stock."""
-    try:
+    with refusals():
         inventory.create_location(_uow(), code=code, name=name, country=country, kind=kind, region=region,
                                   priority=priority)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Created location {code}")
 
 
@@ -284,11 +263,10 @@ def locations_update(code: str, name: str | None = None, country: str | None = N
                      priority: int | None = None,
                      active: Annotated[Flag, typer.Option("--active/--inactive")] = None) -> None:
     """Rename, move, reprioritise or close a location."""
-    changes = {"name": name, "country": country, "region": region, "priority": priority, "active": active}
-    try:
+    changes: dict[str, object] = {"name": name, "country": country, "region": region, "priority": priority,
+                                  "active": active}
+    with refusals():
         inventory.update_location(_uow(), code, changes)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Updated location {code}")
 
 
@@ -308,10 +286,8 @@ def vendors_list() -> None:
 def vendors_create(code: str, name: str, email: str | None = None, phone: str | None = None,
                    transmission: Annotated[str, typer.Option(help="email or edi")] = "email") -> None:
     """Register a supplier that can drop ship."""
-    try:
+    with refusals():
         catalog.create_vendor(_uow(), code=code, name=name, email=email, phone=phone, transmission=transmission)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Created vendor {code}")
 
 
@@ -320,9 +296,8 @@ def vendors_update(code: str, name: str | None = None, email: str | None = None,
                    transmission: str | None = None,
                    active: Annotated[Flag, typer.Option("--active/--inactive")] = None) -> None:
     """Change a vendor's name, contacts, transmission or active flag."""
-    changes = {"name": name, "email": email, "phone": phone, "transmission": transmission, "active": active}
-    try:
+    changes: dict[str, object] = {"name": name, "email": email, "phone": phone, "transmission": transmission,
+                                  "active": active}
+    with refusals():
         catalog.update_vendor(_uow(), code, changes)
-    except DomainError as exc:
-        fail(exc)
     console.print(f"Updated vendor {code}")

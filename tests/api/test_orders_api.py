@@ -69,23 +69,3 @@ def test_no_key_is_401_and_a_weak_role_is_403(store, app, new_uow) -> None:  # t
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "forbidden"
     assert anonymous.get("/health").status_code == 200
-
-
-@pytest.mark.parametrize(("mutate", "status", "code", "field"), [
-    (lambda o: o["lines"][0].update(sku="NOPE"), 422, "unknown_sku", "lines[0].sku"),
-    (lambda o: o["lines"][0].update(quantity=99), 409, "insufficient_stock", "lines[0].quantity"),
-    (lambda o: o["lines"][0].update(unit_price="1.00"), 409, "price_changed", "lines[0].unit_price"),
-    (lambda o: o["shipping_address"].update(postal_code="ABCDE"), 422, "invalid_address",
-     "shipping_address.postal_code"),
-    (lambda o: o["customer"].update(email="not-an-email"), 422, "invalid_email", "customer.email"),
-    (lambda o: o["customer"].update(phone="12"), 422, "invalid_phone", "customer.phone"),
-    (lambda o: o.update(currency="GBP"), 422, "currency_not_sold", "currency"),
-    (lambda o: o["lines"][0].update(quantity=0), 422, "validation_failed", "lines[0].quantity"),
-    (lambda o: o["lines"][0].update(unit_price="49.001"), 422, "validation_failed", "lines[0].unit_price"),
-])
-def test_bad_orders_get_a_clear_4xx_naming_the_field(store, client, mutate, status, code, field) -> None:  # type: ignore[no-untyped-def]
-    body = copy.deepcopy(ORDER_JSON)
-    mutate(body)
-    refused = client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": "bad"})
-    assert refused.status_code == status, refused.text
-    assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == (code, field)

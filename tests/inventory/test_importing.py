@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from orderworks.catalog.importing import ImportFileInvalid, Outcome
 from orderworks.catalog.models import Variant
 from orderworks.catalog.service import ProductSpec, create_product, create_vendor, get_product
+from orderworks.core.errors import Forbidden
 from orderworks.core.outbox import OutboxEvent
 from orderworks.inventory.importing import import_products
 from orderworks.inventory.models import StockMovement
@@ -52,6 +53,11 @@ def shop(new_uow):  # type: ignore[no-untyped-def]
     return new_uow
 
 
+def _events(uow) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with uow:
+        return {str(i): t for i, t in uow.session.execute(select(OutboxEvent.id, OutboxEvent.type))}
+
+
 def _count(uow, model) -> int:  # type: ignore[no-untyped-def]
     with uow:
         return int(uow.session.execute(select(func.count()).select_from(model)).scalar_one())
@@ -67,6 +73,7 @@ def _on_hand(new_uow, sku: str) -> dict[str, tuple[int, str | None]]:  # type: i
 
 
 def test_good_rows_go_in_and_each_bad_row_is_refused_with_its_reason(shop) -> None:  # type: ignore[no-untyped-def]
+    events_before = _events(shop())
     report = import_products(shop, MIXED.encode(), actor=STAFF)
 
     assert [(r.row, r.sku, r.outcome) for r in report.rows if r.outcome != Outcome.REFUSED] == [
@@ -93,6 +100,9 @@ def test_good_rows_go_in_and_each_bad_row_is_refused_with_its_reason(shop) -> No
         counts = list(uow.session.execute(select(StockMovement.kind, StockMovement.on_hand_delta)
                                           .where(StockMovement.kind == "count").order_by(StockMovement.on_hand_delta)))
     assert [tuple(c) for c in counts] == [("count", -6), ("count", 40)]
+    new_events = [t for i, t in _events(shop()).items() if i not in events_before]
+    assert sorted(new_events) == ["ProductCreated", "ProductCreated", "ProductUpdated", "StockChanged",
+                                  "StockChanged"]
 
 
 def test_importing_the_same_file_again_changes_nothing(shop) -> None:  # type: ignore[no-untyped-def]
@@ -148,6 +158,8 @@ def test_a_missing_required_column_refuses_the_whole_file(shop) -> None:  # type
     (b"sku,name,price,currency,colour\nA,B,1.00,USD,red\n", "colour", "Unknown column"),
     (b"sku,name,price,currency,SKU\n", "sku", "twice"),
     ("sku,name,price,currency\nCAFE,Caf\u00e9,1.00,USD\n".encode("latin-1"), "file", "UTF-8"),
+    (b"sku,name,price,currency\nA,B\x00,1.00,USD\n", "file", "NUL"),
+    ("sku,name,price,currency\nA,B,1.00,USD\n".encode("utf-16"), "file", "UTF-8"),
 ])
 def test_an_unreadable_file_is_refused_with_a_clear_message(shop, data, field, words) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ImportFileInvalid) as refused:
@@ -179,8 +191,19 @@ def test_a_header_only_file_imports_nothing(shop) -> None:  # type: ignore[no-un
     ("A,Thing,1.00,USD,MAIN,2.5", "validation_failed", "on_hand"),
     ("A,Thing,1.00,USD,MAIN,1,extra", "validation_failed", "row"),
     ("A,Thing,1.001,USD,,", "validation_failed", "price"),
+    ("A,Thing,1.00,USD,MAIN,1000000001", "validation_failed", "on_hand"),
+    (f"A,{'n' * 301},1.00,USD,,", "validation_failed", "name"),
+    (f"{'A' * 65},Thing,1.00,USD,,", "validation_failed", "sku"),
 ])
 def test_a_bad_cell_refuses_its_row(shop, row: str, code: str, field: str) -> None:  # type: ignore[no-untyped-def]
     report = import_products(shop, f"sku,name,price,currency,location,on_hand\n{row}\n".encode(), actor=STAFF)
     assert [(r.row, r.outcome, r.code, r.field) for r in report.rows] == [(2, Outcome.REFUSED, code, field)]
     assert _skus(shop()) == {"OLD-LAMP"}
+
+
+def test_a_caller_who_may_not_change_stock_cannot_import_stock_columns(shop) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Forbidden):
+        import_products(shop, MIXED.encode(), actor=STAFF, may_count_stock=False)
+    assert _skus(shop()) == {"OLD-LAMP"}
+    report = import_products(shop, b"sku,name,price,currency\nMUG,Mug,8.00,USD\n", actor=STAFF, may_count_stock=False)
+    assert [(r.sku, r.outcome) for r in report.rows] == [("MUG", Outcome.CREATED)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine, text
 
 from orderworks import __version__
@@ -14,10 +14,13 @@ from orderworks.catalog.api import router as catalog_router
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.logs import configure_logging
 from orderworks.core.settings import Settings, get_settings
+from orderworks.core.web import refuse_nul_characters
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
 from orderworks.orders.api import router as orders_router
 from orderworks.orders.pricing_api import router as pricing_router
+from orderworks.payments.api import router as payments_router
+from orderworks.payments.api import webhooks as webhooks_router
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -28,13 +31,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         title="orderworks", version=__version__,
         description="Order management: take, verify, pay, invoice, fulfil and ship orders from any channel. "
                     "Every mutating call takes an Idempotency-Key header.",
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     install_metrics(app)
-    for router in (catalog_router, inventory_router, orders_router, pricing_router, invoicing_router):
+    for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
+                   webhooks_router, invoicing_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

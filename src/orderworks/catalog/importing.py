@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from orderworks.catalog.models import Product
-from orderworks.catalog.service import ProductSpec, create_product, get_product, update_product
+from orderworks.catalog.service import (MAX_NAME_LENGTH, MAX_SKU_LENGTH, MAX_WEIGHT_GRAMS, ProductSpec,
+                                        create_product, get_product, update_product)
 from orderworks.core.errors import DomainError, NotFound, ValidationFailed
 from orderworks.core.money import check_currency, parse_amount
 from orderworks.core.uow import UnitOfWork
@@ -28,8 +29,8 @@ REQUIRED_COLUMNS = ("sku", "name", "price", "currency")
 BOOLEAN_COLUMNS = ("shippable", "backorderable", "active")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
-_LIMITS = {"sku": 64, "name": 300, "description": 10_000, "vendor": 64, "tax_class": 32, "location": 64, "bin": 32}
-MAX_WEIGHT_GRAMS = 10_000_000
+_LIMITS = {"sku": MAX_SKU_LENGTH, "name": MAX_NAME_LENGTH, "description": 10_000, "vendor": 64, "tax_class": 32,
+           "location": 64, "bin": 32}
 MAX_ON_HAND = 1_000_000_000
 
 
@@ -108,6 +109,9 @@ def _split(reader: Any) -> CsvFile:
 
 
 def _decode(data: bytes) -> str:
+    if b"\x00" in data:  # valid UTF-8, but no text file holds it (and PostgreSQL cannot store it)
+        raise ImportFileInvalid("The file holds NUL bytes, so it is not a CSV text file: export it as CSV UTF-8",
+                                field="file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -16,6 +16,8 @@ from orderworks.core.pagination import Page, check_limit, decode_cursor, encode_
 from orderworks.core.uow import UnitOfWork
 
 TAX_CLASSES = ("standard", "reduced", "zero", "exempt")
+# The columns' limits, checked here so that the CLI and the import refuse what PostgreSQL would (SQLite would not).
+MAX_SKU_LENGTH, MAX_NAME_LENGTH, MAX_WEIGHT_GRAMS = 64, 300, 10_000_000
 
 
 @dataclass
@@ -39,12 +41,26 @@ class ProductSpec:
 def _check_spec(spec: ProductSpec) -> None:
     if not spec.sku.strip():
         raise ValidationFailed("SKU is required", field="sku")
+    if len(spec.sku) > MAX_SKU_LENGTH:
+        raise ValidationFailed(f"A SKU has {MAX_SKU_LENGTH} characters at most", field="sku")
     if not spec.name.strip():
         raise ValidationFailed("Name is required", field="name")
+    _check_name(spec.name)
     if spec.tax_class not in TAX_CLASSES:
         raise ValidationFailed(f"tax_class must be one of {', '.join(TAX_CLASSES)}", field="tax_class")
-    if spec.weight_grams < 0:
+    _check_weight(spec.weight_grams)
+
+
+def _check_name(name: str) -> None:
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed(f"A name has {MAX_NAME_LENGTH} characters at most", field="name")
+
+
+def _check_weight(weight: int) -> None:
+    if weight < 0:
         raise ValidationFailed("weight_grams cannot be negative", field="weight_grams")
+    if weight > MAX_WEIGHT_GRAMS:
+        raise ValidationFailed(f"weight_grams is {MAX_WEIGHT_GRAMS:,} (10 tonnes) at most", field="weight_grams")
 
 
 def _vendor_by_code(uow: UnitOfWork, code: str, *, field_name: str = "vendor") -> Vendor:
@@ -70,16 +86,17 @@ def create_product(uow: UnitOfWork, spec: ProductSpec) -> Product:
         if uow.session.execute(select(Variant.id).where(Variant.sku == spec.sku)).first():
             raise AlreadyExists(f"SKU '{spec.sku}' already exists", field="sku")
         vendor = _vendor_by_code(uow, spec.vendor) if spec.vendor else None
+        # Built whole (variants, prices, vendor set), so it is returned as it stands, without reading it back.
         product = Product(name=spec.name, description=spec.description, tax_class=spec.tax_class,
                           shippable=spec.shippable, backorderable=spec.backorderable, active=spec.active,
-                          default_vendor_id=vendor.id if vendor else None)
+                          default_vendor=vendor, variants=[])
         variant = Variant(product=product, sku=spec.sku, name=spec.name, weight_grams=spec.weight_grams,
                           active=spec.active, prices=[Price(currency=c, amount=a) for c, a in prices.items()])
         uow.session.add_all([product, variant])
         uow.session.flush()
         uow.outbox.add(ProductCreated(aggregate_id=str(product.id), sku=spec.sku, name=spec.name))
         uow.commit()
-    return get_product(uow, spec.sku)
+    return product
 
 
 def update_product(uow: UnitOfWork, sku: str, changes: dict[str, object]) -> Product:
@@ -91,6 +108,7 @@ def update_product(uow: UnitOfWork, sku: str, changes: dict[str, object]) -> Pro
             if changes.get(name) is not None:
                 setattr(product, name, changes[name])
         if changes.get("name") is not None:
+            _check_name(str(changes["name"]))
             variant.name = str(changes["name"])
         if changes.get("active") is not None:
             variant.active = bool(changes["active"])
@@ -100,8 +118,7 @@ def update_product(uow: UnitOfWork, sku: str, changes: dict[str, object]) -> Pro
             product.tax_class = str(changes["tax_class"])
         if changes.get("weight_grams") is not None:
             weight = int(changes["weight_grams"])  # type: ignore[call-overload]
-            if weight < 0:
-                raise ValidationFailed("weight_grams cannot be negative", field="weight_grams")
+            _check_weight(weight)
             variant.weight_grams = weight
         if "vendor" in changes:
             code = changes["vendor"]

@@ -60,6 +60,8 @@ def check_key(key: str | None) -> str:
                                field="Idempotency-Key")
     if len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
+    if not key.isprintable():  # PostgreSQL refuses a NUL in text; no control character belongs in a key
+        raise ValidationFailed("Idempotency-Key may only hold printable characters", field="Idempotency-Key")
     return key
 
 

@@ -14,6 +14,8 @@ from babel.numbers import format_currency, get_currency_precision, list_currenci
 from orderworks.core.errors import ValidationFailed
 
 AMOUNT_PATTERN = r"^-?\d{1,12}(\.\d{1,4})?$"
+# Amounts live in INTEGER columns (32-bit on PostgreSQL): $21,474,836.47, or 2,147,483,647 yen, at most.
+MAX_MINOR = 2**31 - 1
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 
 
@@ -52,6 +54,9 @@ def parse_amount(text: str, currency: str, *, field: str = "amount", allow_negat
         raise ValidationFailed(f"{currency} amounts have {exp} decimal places at most, got '{text}'", field=field)
     if minor < 0 and not allow_negative:
         raise ValidationFailed("The amount cannot be negative", field=field)
+    if abs(minor) > MAX_MINOR:
+        raise ValidationFailed(f"The amount is more than {to_decimal_string(MAX_MINOR, currency)} {currency}, "
+                               "the most one amount can be", field=field)
     return int(minor)
 
 

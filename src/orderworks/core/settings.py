@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,12 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     log_json: bool = False
     sql_echo: bool = False
+    # Payments: the built-in test gateway (its own SQLite file, default var_dir/test_gateway.db) or Stripe.
+    payment_gateway: Literal["test", "stripe"] = "test"
+    test_gateway_path: Path | None = None
+    stripe_api_key: str | None = None
+    stripe_api_base: str | None = None  # e.g. a localstripe in tests; unset: api.stripe.com
+    stripe_webhook_secret: str | None = None
 
 
 @lru_cache(maxsize=1)

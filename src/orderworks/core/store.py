@@ -40,6 +40,9 @@ class Store(Base):
     auto_invoice: Mapped[bool] = mapped_column(default=False, server_default=false())  # invoice on capture
     invoice_number_prefix: Mapped[str] = mapped_column(String(16), default="INV-", server_default="INV-")
     credit_note_number_prefix: Mapped[str] = mapped_column(String(16), default="CN-", server_default="CN-")
+    # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
+    payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
+    declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -3,16 +3,19 @@ idempotent execution, and the documented error responses. Kept in core so area r
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator
 
 from orderworks.core.actor import Actor
 from orderworks.core.apikeys import authenticate_api_key
-from orderworks.core.errors import Forbidden, Unauthorized
+from orderworks.core.errors import Forbidden, Unauthorized, ValidationFailed
 from orderworks.core.idempotency import (IdempotentResult, check_key, request_fingerprint, run_idempotent,
                                          run_idempotent_in_steps)
 from orderworks.core.permissions import Permission, role_allows
@@ -40,6 +43,62 @@ def ERRORS(*codes: int) -> dict[int | str, dict[str, Any]]:  # noqa: N802 - read
     """The error responses a route documents (401 and 422 always: every route is authenticated and validated)."""
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS.get(code, "Error")}
             for code in sorted({401, 403, 422, *codes})}
+
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_text(value: Any) -> Any:
+    """What the spec says (an RFC 3339 date-time), not pydantic's lax reading of 0 or "0" as a Unix time."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.match(value)):
+        return value
+    raise ValueError("expected a date and time with its offset, like 2030-06-01T09:00:00Z")
+
+
+def _as_utc(value: datetime) -> datetime:
+    """In UTC; a time with no UTC equivalent (year 9999 at -14:00) is refused, not a crash."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the time is out of range once converted to UTC") from exc
+
+
+# Every time an API client sends: with its offset (a naive time is ambiguous), stored and compared in UTC.
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_as_utc)]
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """The field path (as the error body spells it) of the first string or key holding a NUL character."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return path or "body"
+        where = _nul_at(item, f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key))
+        if where is not None:
+            return where
+    return None
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """PostgreSQL cannot store a NUL (0x00) in text and SQLite can: refuse it everywhere, on both, as a 422
+    naming the field, rather than a 500 on one database only."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in name or "\x00" in str(value):
+            raise ValidationFailed(f"{name} may not contain a NUL character", field=name)
+    if request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded")):
+        return  # forms and uploads are parsed, and checked, by their route: their stream is already read
+    body = await request.body()
+    if b"\\u0000" not in body:  # a raw NUL is not valid JSON; only the escape reaches a string
+        return
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return  # the route's own body parsing reports it
+    where = _nul_at(data, "")
+    if where is not None:
+        raise ValidationFailed(f"{where} may not contain a NUL character", field=where)
 
 
 def get_uow(request: Request) -> UnitOfWork:

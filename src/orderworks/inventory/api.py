@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from orderworks.catalog.importing import MAX_UPLOAD_BYTES, check_upload
 from orderworks.core.actor import Actor
-from orderworks.core.permissions import Permission
+from orderworks.core.permissions import Permission, role_allows
 from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, idempotent_in_steps, require
 from orderworks.inventory import service
@@ -71,7 +71,8 @@ def get_stock(sku: str, uow: UowDep, actor: Reader) -> StockOut:
                     locations=[LocationStockOut(**vars(r)) for r in rows])
 
 
-@router.post("/products/import", tags=["catalog"], response_model=ImportReportOut, responses=ERRORS(413, 415))
+@router.post("/products/import", tags=["catalog"], response_model=ImportReportOut,
+             responses=ERRORS(400, 413, 415))  # 400: a multipart body that does not parse
 def import_products_csv(
     request: Request, uow: UowDep, actor: CatalogWriter,
     file: Annotated[UploadFile, File(description="A UTF-8 CSV file: sku,name,price,currency,... (see README)")],
@@ -82,6 +83,8 @@ def import_products_csv(
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     check_upload(content_type=file.content_type, filename=file.filename, size=len(data))
     digest = {"sha256": hashlib.sha256(data).hexdigest(), "dry_run": dry_run}
-    factory = request.app.state.session_factory
-    return idempotent_in_steps(request, uow, actor, idempotency_key, digest, action=lambda: ImportReportOut.from_report(
-        import_products(lambda: UnitOfWork(factory), data, actor=actor, dry_run=dry_run)))
+    factory = request.app.state.session_factory  # each row its own unit of work: see inventory.importing
+    may_count_stock = role_allows(actor.role or "", Permission.STOCK_WRITE)
+    return idempotent_in_steps(request, uow, actor, idempotency_key, digest, action=lambda: (
+        ImportReportOut.from_report(import_products(lambda: UnitOfWork(factory), data, actor=actor,
+                                                    dry_run=dry_run, may_count_stock=may_count_stock))))

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from orderworks.catalog.importing import (CsvRow, Outcome, ProductRow, StockCount, parse_row, read_csv,
-                                          save_product)
+from orderworks.catalog.importing import (STOCK_COLUMNS, CsvRow, Outcome, ProductRow, StockCount, parse_row,
+                                          read_csv, save_product)
 from orderworks.core.actor import Actor
-from orderworks.core.errors import DomainError
+from orderworks.core.errors import DomainError, Forbidden, NotFound
 from orderworks.core.uow import UnitOfWork
-from orderworks.inventory.models import StockLevel
-from orderworks.inventory.service import count_stock, get_location_by_code, get_variant_by_sku
+from orderworks.catalog.models import Variant
+from orderworks.inventory.models import StockLevel, StockLocation
+from orderworks.inventory.service import count_stock
 
 IMPORT_REASON = "CSV import"
 
@@ -49,15 +50,19 @@ class ImportReport:
 
 
 def import_products(new_uow: Callable[[], UnitOfWork], data: bytes, *, actor: Actor, dry_run: bool = False,
-                    on_start: Callable[[int], None] | None = None,
+                    may_count_stock: bool = True, on_start: Callable[[int], None] | None = None,
                     on_row: Callable[[RowResult], None] | None = None) -> ImportReport:
     """Import a products CSV (see `catalog.importing` for the columns); each row is its own transaction.
 
     A dry run does every row's writes and rolls each one back, so it refuses exactly what a real run would
     (database checks included); rows never depend on one another, so rolling back loses nothing a later row needs.
-    Raises `ImportFileInvalid` when the file itself is unreadable (encoding, header): then nothing is imported.
+    Raises `ImportFileInvalid` when the file itself is unreadable (encoding, header), and `Forbidden` when it has
+    stock columns and the caller may not change stock: then nothing is imported.
     """
     csv_file = read_csv(data)
+    if not may_count_stock and set(STOCK_COLUMNS) & set(csv_file.columns):
+        raise Forbidden("The file sets stock levels (location, on_hand, bin) and this role may not change stock",
+                        field="file")
     if on_start:
         on_start(len(csv_file.rows))
     report = ImportReport(dry_run=dry_run)
@@ -103,12 +108,16 @@ def import_row(uow: UnitOfWork, row: ProductRow, *, actor: Actor, dry_run: bool 
 
 def _count(uow: UnitOfWork, sku: str, stock: StockCount, actor: Actor) -> bool:
     """Set the level to the counted quantity; False (and nothing written) when it already is that."""
-    variant = get_variant_by_sku(uow.session, sku)
-    location = get_location_by_code(uow.session, stock.location)
-    level = uow.session.execute(select(StockLevel.on_hand, StockLevel.bin).where(
-        StockLevel.variant_id == variant.id, StockLevel.location_id == location.id)).one_or_none()
-    on_hand, bin = level if level is not None else (0, None)
-    if on_hand == stock.on_hand and stock.bin in (None, bin):
+    # One query for the location and the SKU's level there (none yet: nothing on hand).
+    variant_id = select(Variant.id).where(Variant.sku == sku).scalar_subquery()
+    found = uow.session.execute(
+        select(StockLocation.id, StockLevel.on_hand, StockLevel.bin)
+        .outerjoin(StockLevel, (StockLevel.location_id == StockLocation.id) & (StockLevel.variant_id == variant_id))
+        .where(StockLocation.code == stock.location)).one_or_none()
+    if found is None:
+        raise NotFound(f"No stock location '{stock.location}'", field="location")
+    _, on_hand, bin = found
+    if (on_hand or 0) == stock.on_hand and stock.bin in (None, bin):
         return False
     count_stock(uow, sku=sku, location=stock.location, counted=stock.on_hand, reason=IMPORT_REASON, actor=actor,
                 bin=stock.bin)

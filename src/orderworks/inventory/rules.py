@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+MAX_ON_HAND = 2**31 - 1  # stock levels are INTEGER columns (32-bit on PostgreSQL)
+
+
 class MovementKind(StrEnum):
     RECEIPT = "receipt"
     ADJUSTMENT = "adjustment"

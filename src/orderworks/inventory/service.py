@@ -16,7 +16,7 @@ from orderworks.core.ids import new_id
 from orderworks.core.uow import UnitOfWork
 from orderworks.inventory.events import StockChanged
 from orderworks.inventory.models import StockLevel, StockLocation, StockMovement
-from orderworks.inventory.rules import MovementKind
+from orderworks.inventory.rules import MAX_ON_HAND, MovementKind
 
 
 class InsufficientStock(Conflict):
@@ -116,6 +116,9 @@ def adjust_stock(uow: UnitOfWork, *, sku: str, location: str, quantity: int, rea
             raise InsufficientStock(
                 f"SKU {sku} at {location}: cannot remove {-quantity}, only {level.on_hand - level.reserved} "
                 "are not reserved for orders", field="quantity")
+        if level.on_hand + quantity > MAX_ON_HAND:
+            raise ValidationFailed(f"SKU {sku} at {location} would hold more than {MAX_ON_HAND} units",
+                                   field="quantity")
         level.on_hand += quantity
         return _record(uow, level, variant, loc, kind, quantity, reason, actor)
 

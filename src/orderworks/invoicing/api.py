@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,12 +12,21 @@ from orderworks.core.actor import Actor
 from orderworks.core.money import parse_amount
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
-from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.invoicing.documents import render_pdf
 from orderworks.invoicing.rules import InvoiceStatus
-from orderworks.invoicing.schemas import (CreditNoteIn, CreditNoteOut, InvoiceOut, InvoicePage, InvoiceSettingsIn,
-                                          InvoiceSettingsOut, InvoiceSummaryOut, IssueInvoiceIn, OrderDocumentsOut,
-                                          VoidIn)
+from orderworks.invoicing.schemas import (
+    CreditNoteIn,
+    CreditNoteOut,
+    InvoiceOut,
+    InvoicePage,
+    InvoiceSettingsIn,
+    InvoiceSettingsOut,
+    InvoiceSummaryOut,
+    IssueInvoiceIn,
+    OrderDocumentsOut,
+    VoidIn,
+)
 from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, void_invoice
 from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.pricing_setup import get_store_settings
@@ -77,15 +86,15 @@ def credit(order_id: str, body: CreditNoteIn, request: Request, uow: UowDep, act
 @router.get("/api/v1/invoices", responses=ERRORS())
 def list_invoices(
     uow: UowDep, actor: Reader,
-    order_id: Annotated[str | None, Query(max_length=64)] = None,
+    order_id: uuid.UUID | None = None,
     number: Annotated[str | None, Query(max_length=40)] = None,
     status: InvoiceStatus | None = None,
-    issued_from: datetime | None = None, issued_to: datetime | None = None,
+    issued_from: UtcDatetime | None = None, issued_to: UtcDatetime | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InvoicePage:
     """Invoices newest first; filter by order, number, status and issue date (from inclusive, to exclusive)."""
-    f = queries.InvoiceFilter(order_id=order_id, number=number, status=status, issued_from=issued_from,
+    f = queries.InvoiceFilter(order_id=str(order_id) if order_id else None, number=number, status=status, issued_from=issued_from,
                               issued_to=issued_to)
     page = queries.list_invoices(uow, f, cursor=cursor, limit=limit)
     return InvoicePage(items=[InvoiceSummaryOut.from_model(i) for i in page.items], next_cursor=page.next_cursor)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse
 from orderworks.core.actor import Actor
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
-from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.orders.models import Order
 from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
 from orderworks.orders.schemas import (
@@ -59,7 +58,7 @@ def list_orders(
     status: OrderStatus | None = None, payment_status: PaymentStatus | None = None,
     fulfillment_status: FulfillmentStatus | None = None, channel: Channel | None = None,
     customer_email: Annotated[str | None, Query(max_length=320)] = None,
-    created_from: datetime | None = None, created_to: datetime | None = None,
+    created_from: UtcDatetime | None = None, created_to: UtcDatetime | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Order number, email, or start of a name")] = None,
     backordered: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,

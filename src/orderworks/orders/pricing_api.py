@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -13,7 +13,7 @@ from orderworks.core.actor import Actor
 from orderworks.core.money import AMOUNT_PATTERN, to_decimal_string
 from orderworks.core.permissions import Permission
 from orderworks.core.store import Store
-from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
+from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, UtcDatetime, idempotent, require
 from orderworks.orders import pricing_setup as setup
 from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone, TaxRate
 
@@ -39,7 +39,11 @@ class StoreIn(BaseModel):
     currencies: Annotated[list[Currency], Field(max_length=50)] | None = None
     prices_include_tax: bool | None = None
     order_number_prefix: Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z0-9\-#]*$")] | None = None
-    order_number_start: Annotated[int, Field(ge=1, le=10**12)] | None = None
+    order_number_start: Annotated[int, Field(ge=1, le=10**9)] | None = None  # an INTEGER column
+    payment_mode: Literal["authorize", "authorize_and_capture"] | None = Field(
+        default=None, description="Card payments without an explicit `capture`: hold only, or take the money")
+    declined_stock_hold_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 30)] | None = Field(
+        default=None, description="How long an order whose payment was declined keeps its stock")
 
 
 class StoreOut(BaseModel):
@@ -55,6 +59,8 @@ class StoreOut(BaseModel):
     prices_include_tax: bool
     order_number_prefix: str
     order_number_start: int
+    payment_mode: str
+    declined_stock_hold_minutes: int
 
     @classmethod
     def from_model(cls, s: Store) -> StoreOut:
@@ -143,8 +149,8 @@ class DiscountIn(BaseModel):
     percent: Annotated[str, Field(pattern=r"^\d{1,3}(\.\d{1,2})?$")] | None = None
     amounts: dict[Currency, Amount] = Field(default_factory=dict)
     min_subtotal: dict[Currency, Amount] = Field(default_factory=dict)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: UtcDatetime | None = None
+    ends_at: UtcDatetime | None = None
     usage_limit: Annotated[int, Field(ge=1, le=10**9)] | None = None
 
 
@@ -165,10 +171,6 @@ class DiscountOut(BaseModel):
                    percent=to_decimal_string(d.percent_bp, "USD") if d.kind == "percentage" else None,
                    amounts={c: to_decimal_string(v, c) for c, v in d.amounts.items()}, starts_at=d.starts_at,
                    ends_at=d.ends_at, usage_limit=d.usage_limit, times_used=d.times_used, active=d.active)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @router.get("/store", responses=ERRORS())
@@ -210,7 +212,6 @@ def set_tax_rate(body: TaxRateIn, request: Request, uow: UowDep, actor: Admin,
 def create_discount(body: DiscountIn, request: Request, uow: UowDep, actor: Admin,
                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     data = body.model_dump()
-    data["starts_at"], data["ends_at"] = _aware(body.starts_at), _aware(body.ends_at)
     return idempotent(request, uow, actor, idempotency_key, body, status_code=201,
                       action=lambda: DiscountOut.from_model(setup.create_discount_code(uow, **data)))
 

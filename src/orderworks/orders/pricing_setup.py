@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import available_timezones
 
 import pycountry
 from sqlalchemy import select
@@ -18,7 +19,9 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone, TaxRate
 
 STORE_FIELDS = ("name", "email", "phone", "address", "country", "locale", "timezone", "default_currency",
-                "currencies", "prices_include_tax", "order_number_prefix", "order_number_start")
+                "currencies", "prices_include_tax", "order_number_prefix", "order_number_start",
+                "payment_mode", "declined_stock_hold_minutes")
+PAYMENT_MODES = ("authorize", "authorize_and_capture")
 
 
 def _country(code: str, field: str) -> str:
@@ -42,6 +45,10 @@ def update_store(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
         check_currency(changes["default_currency"], field="default_currency")
     if changes.get("country") is not None:
         changes["country"] = _country(changes["country"], "country")
+    if changes.get("timezone") is not None and changes["timezone"] not in available_timezones():
+        raise ValidationFailed(f"'{changes['timezone']}' is not a time zone name like Europe/Paris", field="timezone")
+    if changes.get("payment_mode") is not None and changes["payment_mode"] not in PAYMENT_MODES:
+        raise ValidationFailed(f"payment_mode is one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
     with uow:
         store = get_store(uow.session)
         for name in STORE_FIELDS:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from orderworks.catalog.models import Price, Product, Variant
 from orderworks.core.errors import Conflict, ValidationFailed
-from orderworks.core.money import parse_amount, to_decimal_string
+from orderworks.core.money import MAX_MINOR, parse_amount, to_decimal_string
 from orderworks.core.store import Store
 from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone, TaxRate
 from orderworks.orders.rules.pricing import (
@@ -52,6 +52,13 @@ class ShippingMethodUnavailable(ValidationFailed):
     code = "shipping_method_unavailable"
 
 
+class ShippingAddressRequired(ValidationFailed):
+    code = "shipping_address_required"
+
+    def __init__(self) -> None:
+        super().__init__("A shipping address is needed for items that ship", field="shipping_address")
+
+
 class DiscountCodeInvalid(ValidationFailed):
     code = "discount_code_invalid"
 
@@ -66,6 +73,10 @@ class DiscountCodeUsedUp(Conflict):
 
 class DiscountCodeNotApplicable(ValidationFailed):
     code = "discount_code_not_applicable"
+
+
+class OrderTooLarge(ValidationFailed):
+    code = "order_too_large"
 
 
 @dataclass(frozen=True)
@@ -125,12 +136,26 @@ def build_quote(session: Session, *, store: Store, currency: str, lines: Sequenc
                                   prices_include_tax=store.prices_include_tax)
     except NoShippingRate as exc:
         raise ShippingMethodUnavailable(f"'{shipping_method}' does not ship {exc.args[0]} g", field="shipping_method")
+    _check_fits(lines, pricing, currency)
     quoted = [QuotedLine(variant_id=v.id, sku=v.sku, name=v.name, quantity=line.quantity, unit_price=price,
                          tax_class=p.tax_class, tax_rate_ppm=rate, shippable=p.shippable,
                          backorderable=p.backorderable, unit_weight_grams=v.weight_grams, pricing=lp,
                          field=line.field)
               for (line, v, p, price, rate), lp in zip(partial, pricing.lines)]
     return Quote(quoted, pricing, method, discount)
+
+
+def _check_fits(lines: Sequence[LineRequest], pricing: OrderPricing, currency: str) -> None:
+    """Amounts and weights are stored in INTEGER columns: refuse an order whose sums would not fit, as a 422."""
+    most = f"{to_decimal_string(MAX_MINOR, currency)} {currency}"
+    for line, priced in zip(lines, pricing.lines):
+        if max(priced.subtotal, priced.total) > MAX_MINOR:
+            raise OrderTooLarge(f"SKU {line.sku}: {line.quantity} units come to more than {most}; split the order",
+                                field=f"{line.field}.quantity")
+    if max(pricing.items, pricing.total) > MAX_MINOR:
+        raise OrderTooLarge(f"The order comes to more than {most}; split it", field="lines")
+    if pricing.weight_grams > MAX_MINOR:
+        raise OrderTooLarge(f"The order weighs more than {MAX_MINOR} g; split it", field="lines")
 
 
 def _catalog_rows(session: Session, skus: list[str], currency: str) -> dict[str, tuple[Variant, Product, int | None]]:
@@ -176,6 +201,8 @@ def _shipping_method(session: Session, code: str | None, country: str | None,
                      any_shippable: bool) -> ShippingMethod | None:
     if not any_shippable:
         return None
+    if country is None:  # no address to ship to: say so, not "does not ship to None"
+        raise ShippingAddressRequired()
     if not code:
         raise ShippingMethodUnavailable("Choose a shipping method for the items to ship", field="shipping_method")
     rows = session.execute(

@@ -21,14 +21,8 @@ from orderworks.orders import history
 from orderworks.orders.addresses import Address, check_address, check_email, check_phone
 from orderworks.orders.events import OrderDraftCreated, OrderPlaced
 from orderworks.orders.models import Order, OrderLine
-from orderworks.orders.quote import (
-    DiscountCodeUsedUp,
-    LineRequest,
-    Quote,
-    QuotedLine,
-    build_quote,
-    count_discount_use,
-)
+from orderworks.orders.quote import (DiscountCodeUsedUp, LineRequest, Quote, QuotedLine, ShippingAddressRequired,
+                                     build_quote, count_discount_use)
 from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
 
 
@@ -93,7 +87,7 @@ def place_order(uow: UnitOfWork, cmd: PlaceOrder, *, actor: Actor) -> Order:
         store = get_store(uow.session)
         quote = _quote(uow.session, store, cmd, contact)
         if contact.shipping is None and any(line.shippable for line in quote.lines):
-            raise ValidationFailed("A shipping address is needed for items that ship", field="shipping_address")
+            raise ShippingAddressRequired()
         order = _new_order(uow.session, store, cmd, contact, quote)
         if cmd.draft:
             history.record(uow.session, order, actor=actor, action="draft_created", to_status=order.status)

@@ -1,0 +1,1 @@
+"""Payments: card payments through a gateway, offline receipts, the transaction ledger."""
