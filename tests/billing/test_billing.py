@@ -81,3 +81,22 @@ def test_a_refund_without_an_invoice_issues_the_invoice_then_credits_it(order, n
     docs = _documents(new_uow, order.id)
     assert len(docs.invoices) == 1
     assert [c.total for c in docs.credit_notes] == [11047]
+
+
+def test_the_order_answers_its_payments_balance_due_and_invoices(order, new_uow, factory, client) -> None:  # type: ignore[no-untyped-def]
+    update_invoice_settings(new_uow(), {"auto_invoice": True})
+    paid = client.post(f"/api/v1/orders/{order.id}/payments", headers={"Idempotency-Key": "cash-1"},
+                       json={"method": "cash", "amount": "60.00", "reference": "till 2"})
+    assert paid.status_code == 201, paid.text
+    relay_until_idle(factory, SUBSCRIBERS)
+
+    body = client.get(f"/api/v1/orders/{order.id}").json()
+    assert (body["payment_status"], body["balance_due"]) == ("partially_paid", "50.47")
+    assert [(p["method"], p["captured"]) for p in body["payments"]] == [("cash", "60.00")]
+    [invoice] = body["invoices"]
+    assert (invoice["status"], invoice["total"]) == ("issued", "110.47")
+    assert body["credit_notes"] == []
+    held = client.post(f"/api/v1/orders/{order.id}/hold", headers={"Idempotency-Key": "h-1"}, json={"reason": "x"})
+    assert held.json()["balance_due"] == "50.47" and held.json()["invoices"][0]["number"] == invoice["number"]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"balance_due", "payments", "invoices", "credit_notes"} <= set(schema["OrderDetailOut"]["properties"])

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from orderworks import __version__
 from orderworks.api.errors import install_error_handlers
 from orderworks.api.metrics import install_metrics
+from orderworks.api.order_view import WHOLE_ORDER
 from orderworks.catalog.api import router as catalog_router
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.logs import configure_logging
@@ -17,7 +18,7 @@ from orderworks.core.settings import Settings, get_settings
 from orderworks.core.web import refuse_nul_characters
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
-from orderworks.orders.api import router as orders_router
+from orderworks.orders.api import build_router as build_orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 from orderworks.payments.api import router as payments_router
 from orderworks.payments.api import webhooks as webhooks_router
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     install_metrics(app)
+    # Every order route answers the whole order: its payments, balance due and invoices too.
+    orders_router = build_orders_router(WHOLE_ORDER)
     for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
                    webhooks_router, invoicing_router):
         app.include_router(router)

@@ -82,7 +82,9 @@ class InvoiceLineOut(BaseModel):
     total: str
 
 
-class PaymentOut(BaseModel):
+class PrintedPaymentOut(BaseModel):
+    """A payment as printed on an invoice."""
+
     method: str
     reference: str
     amount: str
@@ -172,7 +174,7 @@ class InvoiceOut(InvoiceSummaryOut):
     shipping: dict[str, str | None]
     tax_lines: list[TaxLineOut]
     totals: dict[str, str]
-    payments: list[PaymentOut]
+    payments: list[PrintedPaymentOut]
     credited: str = Field(description="The sum of the credit notes against this invoice")
     credit_notes: list[CreditNoteSummaryOut]
 
@@ -188,7 +190,7 @@ class InvoiceOut(InvoiceSummaryOut):
             shipping={"method": s["shipping"]["method"], "name": s["shipping"]["name"],
                       "amount": m(s["shipping"]["amount"])},
             tax_lines=_tax_lines(s, m), totals={k: m(v) for k, v in s["totals"].items()},
-            payments=[PaymentOut(method=p["method"], reference=p["reference"], amount=m(p["amount"]),
+            payments=[PrintedPaymentOut(method=p["method"], reference=p["reference"], amount=m(p["amount"]),
                                  captured_at=datetime.fromisoformat(p["captured_at"])) for p in s["payments"]],
             credited=m(view.credited), credit_notes=[CreditNoteSummaryOut.from_model(c) for c in view.credit_notes],
         )
