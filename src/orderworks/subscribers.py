@@ -9,12 +9,17 @@ from __future__ import annotations
 from orderworks import billing
 from orderworks.core.relay import Registry, Subscriber
 from orderworks.invoicing import subscribers as invoicing
+from orderworks.payments import subscribers as payments
 
 SUBSCRIBERS: Registry = {
     "PaymentCaptured": (Subscriber("billing.invoice_after_capture", billing.invoice_after_capture),),
     "PaymentRefunded": (Subscriber("billing.credit_note_for_refund", billing.credit_note_for_refund),),
     "OrderUpdated": (Subscriber("invoicing.reissue_after_edit", invoicing.reissue_after_edit),),
-    "OrderCanceled": (Subscriber("invoicing.void_after_cancel", invoicing.void_after_cancel),),
+    "OrderCanceled": (
+        Subscriber("invoicing.void_after_cancel", invoicing.void_after_cancel),
+        Subscriber("payments.void_authorizations_of_canceled_order", payments.void_authorizations_of_canceled_order,
+                   own_transactions=True),
+    ),
 }
 
 

@@ -100,3 +100,49 @@ def test_the_order_answers_its_payments_balance_due_and_invoices(order, new_uow,
     assert held.json()["balance_due"] == "50.47" and held.json()["invoices"][0]["number"] == invoice["number"]
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     assert {"balance_due", "payments", "invoices", "credit_notes"} <= set(schema["OrderDetailOut"]["properties"])
+
+
+def test_canceling_an_order_voids_its_open_authorization_once(order, new_uow, factory, gateway,
+                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.core.settings import get_settings
+    from orderworks.orders.service.lifecycle import cancel_order
+    from orderworks.payments.service.queries import get_payment
+
+    monkeypatch.setenv("ORDERWORKS_TEST_GATEWAY_PATH", str(gateway.path))  # the gateway the worker talks to
+    get_settings.cache_clear()
+    try:
+        held = authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF)
+        cancel_order(new_uow(), order.id, actor=STAFF, reason="customer changed their mind")
+        relay_until_idle(factory, SUBSCRIBERS)
+        assert get_payment(new_uow(), held.payment.id).payment.status == "voided"
+        assert len(gateway.operations("void")) == 1  # the card network's own books
+
+        with new_uow() as uow:  # as if the worker died after the void, before recording its delivery
+            from orderworks.core.outbox import OutboxEvent
+            from orderworks.core.relay import EventDelivery
+            uow.session.query(EventDelivery).filter(
+                EventDelivery.subscriber == "payments.void_authorizations_of_canceled_order").delete()
+            uow.session.query(OutboxEvent).filter(OutboxEvent.type == "OrderCanceled").update(
+                {"status": "pending"})
+            uow.commit()
+        relay_until_idle(factory, SUBSCRIBERS)
+        assert len(gateway.operations("void")) == 1
+    finally:
+        get_settings.cache_clear()
+
+
+def test_canceling_an_order_leaves_captured_money_for_staff_to_refund(order, new_uow, factory, gateway,
+                                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.core.settings import get_settings
+    from orderworks.orders.service.lifecycle import cancel_order
+
+    monkeypatch.setenv("ORDERWORKS_TEST_GATEWAY_PATH", str(gateway.path))
+    get_settings.cache_clear()
+    try:
+        authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True)
+        cancel_order(new_uow(), order.id, actor=STAFF, reason="out of stock after all")
+        relay_until_idle(factory, SUBSCRIBERS)
+        assert gateway.operations("void") == []
+        assert gateway.operations("refund") == []
+    finally:
+        get_settings.cache_clear()

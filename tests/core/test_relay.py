@@ -148,3 +148,26 @@ def test_an_event_delivered_again_after_a_crash_before_settling_runs_nothing_twi
     assert relay_until_idle(factory, registry) == 1
     assert _count(new_uow, "e") == 1
     assert _statuses(new_uow) == ["done"]
+
+
+def test_a_subscriber_on_its_own_transactions_commits_itself_and_is_retried_on_failure(new_uow, factory) -> None:  # type: ignore[no-untyped-def]
+    calls = {"n": 0}
+
+    def calls_out(uow: UnitOfWork, event: Event) -> None:
+        calls["n"] += 1
+        with uow:  # its own transaction: committed now, before anything that could fail after it
+            next_number(uow.session, "claims")
+            uow.commit()
+        if calls["n"] == 1:
+            raise TimeoutError("gateway timed out")
+
+    registry = {"ThingHappened": [Subscriber("gateway", calls_out, own_transactions=True)]}
+    _emit(new_uow)
+    with time_machine.travel(now(), tick=False) as clock:
+        relay_until_idle(factory, registry)
+        assert (calls["n"], _count(new_uow, "claims"), _statuses(new_uow)) == (1, 1, ["pending"])
+        clock.shift(timedelta(seconds=6))
+        relay_until_idle(factory, registry)
+    assert (calls["n"], _count(new_uow, "claims"), _statuses(new_uow)) == (2, 2, ["done"])
+    relay_until_idle(factory, registry)
+    assert calls["n"] == 2

@@ -76,6 +76,10 @@ class Event:
 class Subscriber:
     name: str  # stable: it is the deduplication key, so never rename a subscriber that has run in production
     handle: Callable[[UnitOfWork, Event], None]
+    # A subscriber that calls out (a payment gateway) must commit its claim before the call (DESIGN rule 4), so it
+    # runs its use cases in transactions of their own, on a unit of work the relay has not opened. Its delivery is
+    # recorded after it returns: it must be idempotent by itself (a claim keyed on the event id does that).
+    own_transactions: bool = False
 
 
 Registry = Mapping[str, Sequence[Subscriber]]
@@ -108,6 +112,8 @@ def _deliveries(session: Session, event_id: uuid.UUID) -> dict[str, EventDeliver
 
 def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
     """Run one subscriber for one event; True when it is done (now or before)."""
+    if subscriber.own_transactions:
+        return _deliver_on_its_own(factory, event, subscriber)
     uow = UnitOfWork(factory)
     try:
         with uow:
@@ -128,6 +134,31 @@ def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscribe
             uow.commit()
         return True
     except Exception as exc:  # noqa: BLE001 - any failure of a subscriber is recorded and retried, never lost
+        _record_failure(factory, event, subscriber, exc)
+        return False
+
+
+def _deliver_on_its_own(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
+    try:
+        with UnitOfWork(factory) as uow:
+            existing = uow.session.execute(
+                select(EventDelivery).where(EventDelivery.event_id == event.id,
+                                            EventDelivery.subscriber == subscriber.name)).scalar_one_or_none()
+            if existing is not None and (existing.status in ("done", "failed") or (
+                    existing.next_attempt_at and existing.next_attempt_at > now())):
+                return existing.status == "done"
+        subscriber.handle(UnitOfWork(factory), event)
+        with UnitOfWork(factory) as uow:
+            row = uow.session.execute(
+                select(EventDelivery).where(EventDelivery.event_id == event.id,
+                                            EventDelivery.subscriber == subscriber.name)
+                .with_for_update()).scalar_one_or_none()
+            row = row or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+            row.status, row.attempts, row.updated_at, row.next_attempt_at = "done", row.attempts + 1, now(), None
+            uow.session.add(row)
+            uow.commit()
+        return True
+    except Exception as exc:  # noqa: BLE001 - as in _deliver: recorded and retried, never lost
         _record_failure(factory, event, subscriber, exc)
         return False
 
