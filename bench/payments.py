@@ -22,39 +22,31 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orderworks.core.db import make_engine, make_session_factory  # noqa: E402
-from orderworks.core.migrate import upgrade  # noqa: E402
-from orderworks.core.uow import UnitOfWork  # noqa: E402
-from orderworks.orders.service.placement import place_order  # noqa: E402
-from orderworks.payments.cards import CardDetails  # noqa: E402
-from orderworks.payments.gateways.test import TestGateway  # noqa: E402
-from orderworks.payments.service.authorize import authorize_payment  # noqa: E402
-from orderworks.payments.service.capture import capture_payment  # noqa: E402
-from tests.builders import STAFF, basic_store, order_cmd  # noqa: E402
+from tests.builders import STAFF, basic_store, order_cmd
+
+from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.migrate import upgrade
+from orderworks.core.uow import UnitOfWork
+from orderworks.orders.service.placement import place_order
+from orderworks.payments.cards import CardDetails
+from orderworks.payments.gateways.test import TestGateway
+from orderworks.payments.service.authorize import authorize_payment
+from orderworks.payments.service.capture import capture_payment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workload import recreate_postgres
 
 CARD = CardDetails("4242424242424242", 12, 2034, "123")
-
-
-def fresh_postgres(url: str) -> None:
-    sa_url = make_url(url)
-    admin = create_engine(sa_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{sa_url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{sa_url.database}"'))
-    admin.dispose()
 
 
 def run(url: str, pairs: int, workers: int, tmp: Path) -> dict[str, object]:
     upgrade(url)
     engine = make_engine(url, pool_size=max(workers, 5))
     factory = make_session_factory(engine)
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     basic_store(new_uow, stock=pairs + 10)
     orders = [place_order(new_uow(), order_cmd(("RED-CHAIR", 1), email=f"b{i}@example.com"), actor=STAFF).id
               for i in range(pairs)]
@@ -90,7 +82,7 @@ def main() -> None:
         for workers in args.workers:
             results.append(run(f"sqlite:///{tmp}/bench-{workers}.db", args.pairs, workers, tmp))
             if args.pg:
-                fresh_postgres(args.pg)
+                recreate_postgres(args.pg)
                 results.append(run(args.pg, args.pairs, workers, tmp))
     print(f"{'database':<12}{'workers':>8}{'pairs':>8}{'seconds':>10}{'pairs/s':>10}{'p50 ms':>9}{'p95 ms':>9}")
     for r in results:

@@ -110,6 +110,27 @@ def _deliveries(session: Session, event_id: uuid.UUID) -> dict[str, EventDeliver
     return {row.subscriber: row for row in rows}
 
 
+def _delivery(session: Session, event: Event, subscriber: Subscriber, *, lock: bool) -> EventDelivery | None:
+    stmt = select(EventDelivery).where(EventDelivery.event_id == event.id,
+                                       EventDelivery.subscriber == subscriber.name)
+    return session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+
+
+def _due(delivery: EventDelivery | None) -> bool:
+    """Whether a subscriber should run now: never ran, or retrying and its backoff is over (not done, not parked:
+    a parked delivery moves again only by a staff retry)."""
+    if delivery is None:
+        return True
+    return delivery.status == "retrying" and not (delivery.next_attempt_at and delivery.next_attempt_at > now())
+
+
+def _mark_done(uow: UnitOfWork, row: EventDelivery | None, event: Event, subscriber: Subscriber) -> None:
+    row = row or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+    row.status, row.attempts, row.updated_at, row.next_attempt_at = "done", row.attempts + 1, now(), None
+    uow.session.add(row)
+    uow.commit()
+
+
 def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
     """Run one subscriber for one event; True when it is done (now or before)."""
     if subscriber.own_transactions:
@@ -117,21 +138,11 @@ def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscribe
     uow = UnitOfWork(factory)
     try:
         with uow:
-            existing = uow.session.execute(
-                select(EventDelivery).where(EventDelivery.event_id == event.id,
-                                            EventDelivery.subscriber == subscriber.name)
-                .with_for_update()).scalar_one_or_none()
-            if existing is not None and existing.status == "done":
-                return True
-            if existing is not None and existing.status == "failed":
-                return False  # parked: only a staff retry moves it again
-            if existing is not None and existing.next_attempt_at and existing.next_attempt_at > now():
-                return False
+            existing = _delivery(uow.session, event, subscriber, lock=True)
+            if not _due(existing):
+                return existing is not None and existing.status == "done"
             subscriber.handle(uow, event)
-            row = existing or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
-            row.status, row.attempts, row.updated_at, row.next_attempt_at = "done", row.attempts + 1, now(), None
-            uow.session.add(row)
-            uow.commit()
+            _mark_done(uow, existing, event, subscriber)
         return True
     except Exception as exc:  # noqa: BLE001 - any failure of a subscriber is recorded and retried, never lost
         _record_failure(factory, event, subscriber, exc)
@@ -141,22 +152,12 @@ def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscribe
 def _deliver_on_its_own(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
     try:
         with UnitOfWork(factory) as uow:
-            existing = uow.session.execute(
-                select(EventDelivery).where(EventDelivery.event_id == event.id,
-                                            EventDelivery.subscriber == subscriber.name)).scalar_one_or_none()
-            if existing is not None and (existing.status in ("done", "failed") or (
-                    existing.next_attempt_at and existing.next_attempt_at > now())):
-                return existing.status == "done"
+            existing = _delivery(uow.session, event, subscriber, lock=False)
+            if not _due(existing):
+                return existing is not None and existing.status == "done"
         subscriber.handle(UnitOfWork(factory), event)
         with UnitOfWork(factory) as uow:
-            row = uow.session.execute(
-                select(EventDelivery).where(EventDelivery.event_id == event.id,
-                                            EventDelivery.subscriber == subscriber.name)
-                .with_for_update()).scalar_one_or_none()
-            row = row or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
-            row.status, row.attempts, row.updated_at, row.next_attempt_at = "done", row.attempts + 1, now(), None
-            uow.session.add(row)
-            uow.commit()
+            _mark_done(uow, _delivery(uow.session, event, subscriber, lock=True), event, subscriber)
         return True
     except Exception as exc:  # noqa: BLE001 - as in _deliver: recorded and retried, never lost
         _record_failure(factory, event, subscriber, exc)
@@ -166,11 +167,7 @@ def _deliver_on_its_own(factory: sessionmaker[Session], event: Event, subscriber
 def _record_failure(factory: sessionmaker[Session], event: Event, subscriber: Subscriber, exc: Exception) -> None:
     error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
     with UnitOfWork(factory) as uow:
-        row = uow.session.execute(
-            select(EventDelivery).where(EventDelivery.event_id == event.id,
-                                        EventDelivery.subscriber == subscriber.name)
-            .with_for_update()).scalar_one_or_none()
-        row = row or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+        row = _delivery(uow.session, event, subscriber, lock=True) or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
         row.attempts += 1
         row.last_error, row.updated_at = error, now()
         parked = row.attempts >= MAX_ATTEMPTS

@@ -30,6 +30,7 @@ from orderworks.invoicing.schemas import (
 from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, void_invoice
 from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.pricing_setup import get_store_settings
+from orderworks.orders.service.queries import order_currency
 
 router = APIRouter(tags=["invoicing"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -55,7 +56,7 @@ def issue(order_id: str, request: Request, uow: UowDep, actor: Writer, body: Iss
     body = body or IssueInvoiceIn()
 
     def change() -> InvoiceOut:
-        currency = queries.order_currency(uow, order_id)
+        currency = order_currency(uow, order_id)
         payments = [p.to_line(currency, f"payments[{i}]") for i, p in enumerate(body.payments)]
         return _invoice_out(uow, issue_invoice(uow, order_id, actor=actor, payments=payments).id)
 
@@ -74,7 +75,7 @@ def credit(order_id: str, body: CreditNoteIn, request: Request, uow: UowDep, act
            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Credit an amount (tax included), optionally per line, against the order's invoice."""
     def change() -> CreditNoteOut:
-        currency = queries.order_currency(uow, order_id)
+        currency = order_currency(uow, order_id)
         lines = [x.to_line(currency, f"lines[{i}]") for i, x in enumerate(body.lines)] if body.lines else None
         note = issue_credit_note(uow, order_id, amount=parse_amount(body.amount, currency), reason=body.reason,
                                  actor=actor, lines=lines, refund_reference=body.refund_reference)

@@ -24,6 +24,7 @@ from orderworks.core.money import parse_amount, to_decimal_string
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, ErrorOut, IdempotencyKey, UowDep, require
+from orderworks.orders.service.queries import order_currency
 from orderworks.payments.gateways import gateway_from_settings
 from orderworks.payments.gateways.port import PaymentGateway
 from orderworks.payments.schemas import CaptureIn, OrderPaymentsOut, PaymentIn, PaymentOut, RefundIn, VoidIn
@@ -73,7 +74,7 @@ def take_payment(order_id: str, body: PaymentIn, request: Request, uow: UowDep, 
     """Charge a card ("Charge": authorize, and capture when `capture` or the store's payment_mode says so), or
     record an offline payment. A decline answers 402 card_declined and is recorded as a failed payment."""
     key = request_key(request, actor, idempotency_key, body)
-    amount = _amount(body.amount, queries.currency_of_order(uow, order_id))
+    amount = _amount(body.amount, order_currency(uow, order_id))
     if body.method == "card":
         if body.card is None:
             raise ValidationFailed("A card payment needs the card", field="card")
@@ -88,7 +89,7 @@ def take_payment(order_id: str, body: PaymentIn, request: Request, uow: UowDep, 
 @router.get("/orders/{order_id}/payments", responses=ERRORS(404))
 def list_payments(order_id: str, uow: UowDep, actor: Reader) -> OrderPaymentsOut:
     views, balance = queries.payments_for_order(uow, order_id)
-    currency = queries.currency_of_order(uow, order_id)
+    currency = order_currency(uow, order_id)
     return OrderPaymentsOut(order_id=order_id, currency=currency, balance_due=to_decimal_string(balance, currency),
                             payments=[PaymentOut.from_view(v) for v in views])
 

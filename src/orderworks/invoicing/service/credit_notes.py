@@ -48,7 +48,7 @@ def issue_credit_note(uow: UnitOfWork, order_id: str | uuid.UUID, *, amount: int
             select(CreditNote).where(CreditNote.invoice_id == invoice.id).order_by(CreditNote.issued_at)).scalars())
         left = rules.creditable(invoice.total, sum(c.total for c in earlier))
         if amount > left:
-            money = lambda v: f"{to_decimal_string(v, invoice.currency)} {invoice.currency}"  # noqa: E731
+            money = lambda v: f"{to_decimal_string(v, invoice.currency)} {invoice.currency}"
             raise CreditExceedsInvoice(
                 f"Invoice {invoice.number} has {money(left)} left to credit; {money(amount)} asked", field="amount",
                 details={"invoice_number": invoice.number, "creditable": to_decimal_string(left, invoice.currency)})

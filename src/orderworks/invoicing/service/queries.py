@@ -71,20 +71,13 @@ def get_credit_note_by_number(uow: UnitOfWork, number: str) -> CreditNote:
     return note
 
 
-def order_currency(uow: UnitOfWork, order_id: str | uuid.UUID) -> str:
-    """The currency amounts sent for this order are in (to read '19.99' into minor units)."""
-    with uow:
-        currency = uow.session.execute(select(Order.currency).where(Order.id == parse_order_id(order_id))).scalar()
-    if currency is None:
-        raise NotFound(f"No order '{order_id}'", field="order_id")
-    return str(currency)
-
-
 def order_documents(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderDocuments:
     """An order's invoices (void ones too) and credit notes, oldest first."""
     oid = parse_order_id(order_id)
-    order_currency(uow, oid)  # 404 for an unknown order
     with uow:
+        # 404 for an unknown order; no query when the caller's transaction already loaded it (the order view).
+        if uow.session.get(Order, oid) is None:
+            raise NotFound(f"No order '{order_id}'", field="order_id")
         invoices = list(uow.session.execute(select(Invoice).where(Invoice.order_id == oid)
                                             .order_by(Invoice.issued_at, Invoice.id)).scalars())
         notes = list(uow.session.execute(select(CreditNote).where(CreditNote.order_id == oid)

@@ -95,3 +95,12 @@ def list_orders(uow: UnitOfWork, f: OrderFilter, *, cursor: str | None = None, l
     with uow:
         rows = list(uow.session.execute(stmt).scalars())
     return newest_first_page(rows, limit, lambda o: (o.created_at, o.id))
+
+
+def order_currency(uow: UnitOfWork, order_id: str | uuid.UUID) -> str:
+    """The currency of an order, to read the amounts a client sends for it ('19.99' into minor units)."""
+    with uow:
+        currency = uow.session.execute(select(Order.currency).where(Order.id == parse_order_id(order_id))).scalar()
+    if currency is None:
+        raise NotFound(f"No order '{order_id}'", field="order_id")
+    return str(currency)

@@ -55,15 +55,6 @@ def balance_due(uow: UnitOfWork, order_id: str | uuid.UUID) -> int:
     return payments_for_order(uow, order_id)[1]
 
 
-def currency_of_order(uow: UnitOfWork, order_id: str | uuid.UUID) -> str:
-    """The currency a new payment on this order is in (to read the amounts an API client sent)."""
-    with uow:
-        currency = uow.session.execute(select(Order.currency).where(Order.id == parse_order_id(order_id))).scalar()
-    if currency is None:
-        raise NotFound(f"No order '{order_id}'", field="order_id")
-    return str(currency)
-
-
 def currency_of_payment(uow: UnitOfWork, payment_id: str | uuid.UUID) -> str:
     with uow:
         currency = uow.session.execute(select(Payment.currency)
