@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///var/orderworks.db")
     redis_url: str | None = None  # unset: the embedded SQLite job queue
     secret_key: str = "dev-secret-change-me"  # signs customer links and sessions; set it in production
+    public_base_url: str = "http://127.0.0.1:8000"  # where customers reach /track: the links in emails start here
     var_dir: Path = Path("var")
     log_json: bool = False
     sql_echo: bool = False
