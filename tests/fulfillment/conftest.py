@@ -21,8 +21,11 @@ SHIP_TO = LabelAddress(name="Ada Lovelace", company="Analytical Engines Ltd", li
                        phone="+1 650 555 0100")
 
 
+PARCEL = Parcel(weight_grams=2500, length_mm=400, width_mm=300, height_mm=200)
+
+
 def label_request(key: str = "label:shipment-1", *, ship_to: LabelAddress = SHIP_TO,
-                  parcel: Parcel = Parcel(2500, 400, 300, 200), service: str | None = None,
+                  parcel: Parcel = PARCEL, service: str | None = None,
                   reference: str = "#1001 / S-1") -> LabelRequest:
     return LabelRequest(idempotency_key=key, ship_from=SHIP_FROM, ship_to=ship_to, parcel=parcel,
                         service=service, reference=reference)

@@ -110,8 +110,8 @@ def test_a_tracking_webhook_is_read_into_updates() -> None:
     assert [u.status for u in carrier.parse_webhook(many, {})] == ["in_transit", "delivered"]
 
 
-@pytest.mark.parametrize("raw", [b"{", b'{"status": "delivered"}', b'{"tracking_number": "OW1", "status": "delivered",'
-                                 b' "occurred_at": "2026-12-02T08:00:00Z"}',
+@pytest.mark.parametrize("raw", [b"{", b'{"status": "delivered"}', (b'{"tracking_number": "OW1", "status": "delivered",'
+                                 b' "occurred_at": "2026-12-02T08:00:00Z"}'),
                                  json.dumps({"tracking_number": tracking_number_for("k"), "status": "lost",
                                              "occurred_at": "2026-12-02T08:00:00Z"}).encode()])
 def test_a_bad_webhook_is_refused(raw: bytes) -> None:
@@ -135,10 +135,10 @@ def test_get_carrier_knows_builtin_and_refuses_others() -> None:
     ("UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"),
     ("usps", "9400100000000000000000", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400100000000000000000"),
     ("FedEx", "123456789012", "https://www.fedex.com/fedextrack/?trknbr=123456789012"),
-    ("dhl", "1234567890", "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1"
-     "&tracking-id=1234567890"),
-    ("DHL Express", "1234567890", "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1"
-     "&tracking-id=1234567890"),
+    ("dhl", "1234567890", ("https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1"
+     "&tracking-id=1234567890")),
+    ("DHL Express", "1234567890", ("https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1"
+     "&tracking-id=1234567890")),
     ("easypost", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"),
     ("easypost", "9400100000000000000000", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400100000000000000000"),
     ("pigeon", "123", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def test_walk_order_is_a_stable_permutation_grouped_by_location_then_bin(given_e
     shuffled = list(given_entries)
     rnd.shuffle(shuffled)
     assert walk_order(shuffled) == walked  # the input's order does not matter
-    for a, b in zip(walked, walked[1:], strict=False):
+    for a, b in itertools.pairwise(walked):
         assert a.location_code <= b.location_code
         if a.location_code == b.location_code:
             assert not (a.bin is None and b.bin is not None)  # entries without a bin come last

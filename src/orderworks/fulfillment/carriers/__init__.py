@@ -17,8 +17,19 @@ from orderworks.fulfillment.carriers.port import (
     TrackingUpdate,
 )
 
-__all__ = ["Carrier", "CarrierError", "LabelAddress", "LabelRequest", "Parcel", "PurchasedLabel",
-           "TrackingStatus", "TrackingUpdate", "get_carrier", "tracking_url_for", "CARRIERS"]
+__all__ = [
+    "CARRIERS",
+    "Carrier",
+    "CarrierError",
+    "LabelAddress",
+    "LabelRequest",
+    "Parcel",
+    "PurchasedLabel",
+    "TrackingStatus",
+    "TrackingUpdate",
+    "get_carrier",
+    "tracking_url_for",
+]
 
 # Where a customer follows a parcel, per carrier code (lower case); {n} is the URL-quoted tracking number.
 TRACKING_URLS: dict[str, str] = {

@@ -126,7 +126,8 @@ class EasyPostCarrier:
         return self._purchased(shipment, self._fetch(url))
 
     def _already_bought(self, key: str) -> dict[str, Any] | None:
-        page = self._client.shipment.all(page_size=LOOKBACK, purchased=True).to_dict()
+        page = self._client.shipment.all(page_size=LOOKBACK, purchased=True)
+        page = page.to_dict() if hasattr(page, "to_dict") else page
         return next((s for s in page.get("shipments", []) if s.get("reference") == key and s.get("tracking_code")),
                     None)
 
@@ -156,7 +157,7 @@ class EasyPostCarrier:
 
     def _fetch(self, url: str) -> bytes:
         try:
-            with urllib.request.urlopen(url, timeout=self._timeout) as response:  # noqa: S310 - EasyPost's URL
+            with urllib.request.urlopen(url, timeout=self._timeout) as response:
                 pdf = bytes(response.read())
         except OSError as exc:
             raise CarrierError("label_unavailable", f"Could not fetch the label: {exc}", retryable=True) from exc
@@ -209,7 +210,7 @@ class EasyPostCarrier:
         latest = details[-1] if details else {}
         status = STATUSES.get(str(tracker.get("status")), TrackingStatus.EXCEPTION)
         when = str(latest.get("datetime") or tracker.get("updated_at"))
-        occurred = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        occurred = datetime.fromisoformat(when)
         if tracker.get("public_url"):
             self._tracking_urls[str(tracker["tracking_code"])] = str(tracker["public_url"])
         return TrackingUpdate(tracking_number=str(tracker["tracking_code"]), status=status.value,
