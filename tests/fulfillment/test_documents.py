@@ -138,3 +138,9 @@ def test_documents_escape_what_customers_typed_and_fetch_nothing_from_the_networ
     for page in (html, pick_list_html(samples.pick_list()), manifest_html(samples.manifest())):
         assert not re.search(r"(src|href)=\"(?!data:)", page)
         assert "url(http" not in page
+
+
+def test_an_order_number_code128_cannot_carry_prints_as_text_without_a_barcode() -> None:
+    pdf = render_packing_slip(replace(samples.packing_slip(), order_number="Ü-1001"))
+    assert "Ü-1001" in pdf_text(pdf)
+    assert barcodes(pdf) == []

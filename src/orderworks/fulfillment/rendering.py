@@ -42,7 +42,10 @@ def paper_for(locale: str) -> str:
 
 @lru_cache(maxsize=512)
 def code128_svg(value: str, *, module_mm: float = 0.33, height_mm: float = 15.0) -> str:
-    """A Code128 barcode of `value` as a `data:` URI of an SVG (no human-readable text: templates print it)."""
+    """A Code128 barcode of `value` as a `data:` URI of an SVG (no human-readable text: templates print it);
+    "" for a value Code128 cannot carry (beyond ASCII), and the template prints the text alone."""
+    if not value or not value.isascii() or not value.isprintable():
+        return ""
     import barcode
     from barcode.writer import SVGWriter
 
