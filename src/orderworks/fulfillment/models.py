@@ -76,7 +76,8 @@ class ShipmentLine(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     shipment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shipments.id"), index=True)
-    order_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    # No foreign key: an edit may remove an order line; its open shipments are then canceled and re-allocated.
+    order_line_id: Mapped[uuid.UUID] = mapped_column(index=True)
     position: Mapped[int] = mapped_column(default=0)
     variant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("variants.id"))
     sku: Mapped[str] = mapped_column(String(64))
@@ -138,7 +139,7 @@ class DigitalDelivery(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
-    order_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("order_lines.id"))
+    order_line_id: Mapped[uuid.UUID] = mapped_column()
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(300))
     quantity: Mapped[int]

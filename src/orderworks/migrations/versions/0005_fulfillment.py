@@ -1,8 +1,8 @@
-"""fulfillment: shipments, packages, pick lists, manifests, tracking, digital deliveries
+"""fulfillment: shipments, lines, packages, pick lists, manifests, tracking events, digital deliveries, shipping terms; store settings
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-01 11:11:56.655114
+Create Date: 2026-12-01 11:12:39.367243
 """
 from __future__ import annotations
 
@@ -27,6 +27,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pick_lists')),
     sa.UniqueConstraint('ref', name=op.f('uq_pick_lists_ref'))
     )
+    op.create_table('digital_deliveries',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_line_id', sa.Uuid(), nullable=False),
+    sa.Column('sku', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('download_token', sa.String(length=64), nullable=False),
+    sa.Column('licence_key', sa.String(length=64), nullable=False),
+    sa.Column('delivered_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_digital_deliveries_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digital_deliveries')),
+    sa.UniqueConstraint('download_token', name=op.f('uq_digital_deliveries_download_token')),
+    sa.UniqueConstraint('order_line_id', name='uq_digital_deliveries_line')
+    )
+    with op.batch_alter_table('digital_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digital_deliveries_order_id'), ['order_id'], unique=False)
+
     op.create_table('manifests',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('number', sa.String(length=32), nullable=False),
@@ -124,25 +142,6 @@ def upgrade() -> None:
     with op.batch_alter_table('tracking_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tracking_events_shipment_id'), ['shipment_id'], unique=False)
 
-    op.create_table('digital_deliveries',
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('order_id', sa.Uuid(), nullable=False),
-    sa.Column('order_line_id', sa.Uuid(), nullable=False),
-    sa.Column('sku', sa.String(length=64), nullable=False),
-    sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
-    sa.Column('download_token', sa.String(length=64), nullable=False),
-    sa.Column('licence_key', sa.String(length=64), nullable=False),
-    sa.Column('delivered_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_digital_deliveries_order_id_orders')),
-    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_digital_deliveries_order_line_id_order_lines')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_digital_deliveries')),
-    sa.UniqueConstraint('download_token', name=op.f('uq_digital_deliveries_download_token')),
-    sa.UniqueConstraint('order_line_id', name='uq_digital_deliveries_line')
-    )
-    with op.batch_alter_table('digital_deliveries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_digital_deliveries_order_id'), ['order_id'], unique=False)
-
     op.create_table('shipment_lines',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('shipment_id', sa.Uuid(), nullable=False),
@@ -153,7 +152,6 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_shipment_lines_quantity_positive')),
-    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_shipment_lines_order_line_id_order_lines')),
     sa.ForeignKeyConstraint(['shipment_id'], ['shipments.id'], name=op.f('fk_shipment_lines_shipment_id_shipments')),
     sa.ForeignKeyConstraint(['variant_id'], ['variants.id'], name=op.f('fk_shipment_lines_variant_id_variants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shipment_lines'))
@@ -180,10 +178,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_shipment_lines_order_line_id'))
 
     op.drop_table('shipment_lines')
-    with op.batch_alter_table('digital_deliveries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_digital_deliveries_order_id'))
-
-    op.drop_table('digital_deliveries')
     with op.batch_alter_table('tracking_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tracking_events_shipment_id'))
 
@@ -203,5 +197,9 @@ def downgrade() -> None:
     op.drop_table('shipments')
     op.drop_table('order_shipping_terms')
     op.drop_table('manifests')
+    with op.batch_alter_table('digital_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digital_deliveries_order_id'))
+
+    op.drop_table('digital_deliveries')
     op.drop_table('pick_lists')
     # ### end Alembic commands ###
