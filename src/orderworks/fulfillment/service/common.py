@@ -42,6 +42,7 @@ def shipments_of(session: Session, order_id: uuid.UUID, *, open_only: bool = Fal
         stmt = stmt.where(Shipment.status.in_(list(OPEN_STATUSES)))
     if lock:
         stmt = stmt.with_for_update(of=Shipment)
+    session.flush()  # populate_existing reloads the rows: what this transaction changed must be written first
     return list(session.execute(stmt.execution_options(populate_existing=True)).scalars())
 
 
