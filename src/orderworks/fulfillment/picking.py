@@ -35,9 +35,11 @@ def natural_key(text: str | None) -> tuple[tuple[int, int, str], ...]:
 
 
 def walk_key(entry: Pickable) -> tuple[object, ...]:
-    """Location, then bin in natural order (entries without a bin last in their location), then SKU."""
+    """Location, then bin in natural order (entries without a bin last in their location), then SKU; the order
+    and shipment (when the entry has them) break ties, so the same entries always print in the same order."""
     return (entry.location_code, entry.bin is None, natural_key(entry.bin), entry.bin or "",
-            natural_key(entry.sku), entry.sku)
+            natural_key(entry.sku), entry.sku, str(getattr(entry, "order_number", "")),
+            str(getattr(entry, "shipment_ref", "")))
 
 
 def walk_order(entries: Iterable[P]) -> list[P]:

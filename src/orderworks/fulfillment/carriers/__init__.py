@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from orderworks.core.settings import Settings
@@ -16,8 +17,19 @@ from orderworks.fulfillment.carriers.port import (
     TrackingUpdate,
 )
 
-__all__ = ["Carrier", "CarrierError", "LabelAddress", "LabelRequest", "Parcel", "PurchasedLabel",
-           "TrackingStatus", "TrackingUpdate", "get_carrier", "tracking_url_for", "CARRIERS"]
+__all__ = [
+    "CARRIERS",
+    "Carrier",
+    "CarrierError",
+    "LabelAddress",
+    "LabelRequest",
+    "Parcel",
+    "PurchasedLabel",
+    "TrackingStatus",
+    "TrackingUpdate",
+    "get_carrier",
+    "tracking_url_for",
+]
 
 # Where a customer follows a parcel, per carrier code (lower case); {n} is the URL-quoted tracking number.
 TRACKING_URLS: dict[str, str] = {
@@ -53,9 +65,29 @@ def normalize_carrier(code: str) -> str:
     return ALIASES.get(squashed, code.strip().lower())
 
 
+# Number shapes that name their carrier, for carriers reached through an aggregator (EasyPost) with no code.
+NUMBER_SHAPES = [
+    (re.compile(r"1Z[0-9A-Z]{16}"), "ups"),
+    (re.compile(r"OW\d{17}"), "builtin"),
+    (re.compile(r"(9[1-5]\d{18,20})|(82\d{8})|([A-Z]{2}\d{9}US)"), "usps"),
+    (re.compile(r"\d{12}|\d{15}|\d{20}"), "fedex"),
+    (re.compile(r"\d{10,11}|JJD\d{18}|JVGL\d{16,20}"), "dhl"),
+]
+
+
+def guess_carrier(tracking_number: str) -> str | None:
+    """The carrier a tracking number belongs to, from its shape (UPS 1Z..., USPS 9x... 20-22 digits, ...)."""
+    number = tracking_number.strip().upper().replace(" ", "")
+    return next((code for shape, code in NUMBER_SHAPES if shape.fullmatch(number)), None)
+
+
 def tracking_url_for(carrier_code: str, tracking_number: str, *, base_url: str | None = None) -> str | None:
-    """The public tracking page for a number at a carrier, or None for a carrier we have no page for."""
-    template = TRACKING_URLS.get(normalize_carrier(carrier_code))
+    """The public tracking page for a number at a carrier, or None for a carrier we have no page for.
+    "easypost" (an aggregator) is resolved to the carrier the number's shape names."""
+    code = normalize_carrier(carrier_code)
+    if code == "easypost":
+        code = guess_carrier(tracking_number) or code
+    template = TRACKING_URLS.get(code)
     if template is None or not tracking_number.strip():
         return None
     return template.format(n=quote(tracking_number.strip(), safe=""),

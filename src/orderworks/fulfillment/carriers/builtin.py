@@ -96,7 +96,7 @@ def check_destination(address: LabelAddress) -> None:
         # city lists in the address data are incomplete: a city name alone never blocks a label
         problems = {k: v for k, v in exc.errors.items() if not (k in ("city", "city_area") and v == "invalid")}
         if problems:
-            source, problem = sorted(problems.items())[0]
+            source, problem = min(problems.items())
             field = _ADDRESS_FIELDS.get(source, source)
             value = getattr(address, field, "") or ""
             what = "is required" if problem == "required" else f"'{value}' is not valid"
