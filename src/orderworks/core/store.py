@@ -43,6 +43,10 @@ class Store(Base):
     # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
     payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Scheduled jobs (orderworks/jobs.py): cancel orders left unpaid this long after placing (None: never), and
+    # void card authorizations nothing was captured from after this many days (card networks drop them ~7 days).
+    unpaid_order_timeout_minutes: Mapped[int | None] = mapped_column()
+    authorization_expiry_days: Mapped[int] = mapped_column(default=7, server_default="7")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
