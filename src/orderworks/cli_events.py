@@ -10,8 +10,8 @@ from rich.table import Table
 
 from orderworks.cli_console import console, fail
 from orderworks.cli_console import session_factory as _factory
-from orderworks.core.errors import DomainError
 from orderworks.core.clock import now
+from orderworks.core.errors import DomainError
 from orderworks.core.relay import failed_deliveries, relay_until_idle, retry_delivery
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork

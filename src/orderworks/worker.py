@@ -113,7 +113,7 @@ def drain(factory: sessionmaker[Session], registry: Registry, *, batch: int, lea
     while True:
         try:
             handled = relay_once(factory, registry, limit=batch, lease=lease)
-        except Exception:  # noqa: BLE001 - a database hiccup must not kill the task; the next tick tries again
+        except Exception:  # a database hiccup must not kill the task; the next tick tries again
             log.exception("relay_pass_failed")
             return total, False
         total += handled
@@ -146,7 +146,7 @@ class _RelayScheduler(Scheduler):
         try:
             if self.huey.pending_count() < self.wanted:
                 self.worker.nudge()
-        except Exception:  # noqa: BLE001 - a queue hiccup: the next tick tries again
+        except Exception:  # a queue hiccup: the next tick tries again
             self._logger.exception("relay_nudge_failed")
         super().loop(now)
 

@@ -39,7 +39,7 @@ def sqlite_db(tmp_path: Path, sqlite_template: Path) -> str:
 
 def test_serve_delivers_events_with_its_embedded_worker(sqlite_db: str, tmp_path: Path) -> None:
     factory = make_session_factory(make_engine(sqlite_db))
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERWORKS_")}
     env.update({"ORDERWORKS_DATABASE_URL": sqlite_db, "ORDERWORKS_SUBSCRIBERS": "tests.worker.plugin:REGISTRY",
@@ -67,7 +67,7 @@ def test_serve_delivers_events_with_its_embedded_worker(sqlite_db: str, tmp_path
 def test_an_embedded_worker_started_in_process_delivers_and_stops(sqlite_db: str, tmp_path: Path) -> None:
     settings = Settings(database_url=sqlite_db, var_dir=tmp_path, subscribers="tests.worker.plugin:REGISTRY")
     factory = make_session_factory(make_engine(sqlite_db))
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     stop = start_embedded_worker(settings, factory=factory)
     try:
         _emit(new_uow, 0, 5)

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from orderworks.core.numbering import NumberSeries
 from orderworks.core.outbox import OutboxEvent
 from orderworks.core.relay import EventDelivery
-from orderworks.core.uow import UnitOfWork
 from tests.worker.conftest import WorkerEnv, wait_for
 from tests.worker.plugin import WorkerTestEvent
 
