@@ -13,7 +13,7 @@ from orderworks.cli_catalog import register as register_catalog_commands
 from orderworks.cli_console import console
 from orderworks.cli_console import fail as _fail
 from orderworks.cli_console import session_factory as _factory
-from orderworks.cli_events import events_app, worker
+from orderworks.cli_events import events_app, jobs_app, worker
 from orderworks.cli_fulfillment import register as register_fulfillment_commands
 from orderworks.cli_invoicing import invoices_app
 from orderworks.cli_payments import app as payments_app
@@ -35,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(orders_app, name="orders")
 app.add_typer(events_app, name="events")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payments_app, name="payments")
 app.command("worker")(worker)
@@ -91,7 +92,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer
 
 @app.command("serve")
 def serve_command(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
-                  worker: Annotated[bool, typer.Option(help="Run the outbox worker in this process (embedded); "
+                  worker: Annotated[bool, typer.Option(help="Run a worker (huey consumer threads) in this process (embedded); "
                                                         "default: yes unless ORDERWORKS_REDIS_URL is set")] = True) -> None:
     """Serve the API with the embedded worker (and, when it lands, the back office)."""
     _serve(host, port, workers, with_worker=worker and not get_settings().redis_url)
@@ -102,12 +103,12 @@ def _serve(host: str, port: int, workers: int = 1, *, with_worker: bool = True) 
 
     from orderworks.worker import start_embedded_worker
 
-    stop = start_embedded_worker(_factory()) if with_worker else None
+    stop = start_embedded_worker(get_settings()) if with_worker else None
     try:
         uvicorn.run("orderworks.api.asgi:app", host=host, port=port, workers=workers, log_level="info")
     finally:
         if stop is not None:
-            stop.set()
+            stop()
 
 
 @orders_app.command("list")

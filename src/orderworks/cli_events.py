@@ -1,9 +1,8 @@
-"""`orderworks worker` and `orderworks events ...`: run the outbox relay, see and retry failed deliveries."""
+"""`orderworks worker`, `orderworks events ...` and `orderworks jobs ...`: run the worker (outbox relay and
+scheduled jobs), see and retry failed deliveries, list and run the jobs."""
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Annotated
 
 import typer
@@ -11,30 +10,33 @@ from rich.table import Table
 
 from orderworks.cli_console import console, fail
 from orderworks.cli_console import session_factory as _factory
+from orderworks.core.clock import now
 from orderworks.core.errors import DomainError
 from orderworks.core.relay import failed_deliveries, relay_until_idle, retry_delivery
+from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
-from orderworks.subscribers import SUBSCRIBERS
-from orderworks.worker import run_relay
+from orderworks.jobs import JOBS, get_job, run_job
+from orderworks.worker import load_registry, queue_path, run_worker
 
 events_app = typer.Typer(help="The outbox: deliveries to subscribers, failures and retries.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Scheduled jobs: what the worker runs on a timer.", no_args_is_help=True)
 
 
-def worker(interval: Annotated[float, typer.Option(help="Seconds to wait when nothing is due")] = 1.0) -> None:
-    """Run the outbox relay until stopped (Ctrl-C or SIGTERM). Run as many as you like on PostgreSQL."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    console.print("Worker running; Ctrl-C to stop.")
-    try:
-        run_relay(_factory(), stop, interval=interval)
-    except KeyboardInterrupt:
-        stop.set()
+def worker(workers: Annotated[int, typer.Option("--workers", "-w", min=1,
+                                                help="Worker threads in this process")] = 1) -> None:
+    """Run a worker (outbox relay and scheduled jobs) until stopped: Ctrl-C lets running tasks finish, SIGTERM
+    stops at once (nothing is lost: undelivered events stay in the outbox). Run as many as you like."""
+    settings = get_settings()
+    queue = f"Redis {settings.redis_url.split('@')[-1]}" if settings.redis_url else f"SQLite {queue_path(settings)}"
+    console.print(f"Worker running with {workers} thread(s), queue '{settings.huey_name}' on {queue}; "
+                  "Ctrl-C to stop.")
+    run_worker(settings, workers=workers)
 
 
 @events_app.command("run")
 def events_run() -> None:
     """Deliver every event that is due now, then exit."""
-    handled = relay_until_idle(_factory(), SUBSCRIBERS)
+    handled = relay_until_idle(_factory(), load_registry(get_settings().subscribers))
     console.print(f"Delivered {handled} event(s).")
 
 
@@ -57,3 +59,24 @@ def events_retry(delivery_id: int) -> None:
     except DomainError as exc:
         fail(exc)
     console.print(f"Delivery {d.id} ({d.event_type} -> {d.subscriber}) will be retried.")
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """The scheduled jobs, their schedules (crontab, UTC) and what each does."""
+    table = Table("Name", "Schedule (UTC)", "What it does")
+    for job in JOBS:
+        table.add_row(job.name, job.schedule, job.description)
+    console.print(table)
+
+
+@jobs_app.command("run")
+def jobs_run(name: str) -> None:
+    """Run one scheduled job now (safe beside running workers: every job is idempotent)."""
+    try:
+        job = get_job(name)
+    except KeyError:
+        console.print(f"[red]not_found[/red]: no job '{name}'; `orderworks jobs list` shows them (name)")
+        raise typer.Exit(1) from None
+    done = run_job(job, _factory(), get_settings(), now())
+    console.print(f"Job {job.name}: {done} done.")

@@ -90,7 +90,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _lease_batch(factory: sessionmaker[Session], limit: int) -> list[Event]:
+def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = LEASE) -> list[Event]:
     at = now()
     with UnitOfWork(factory) as uow:
         rows = list(uow.session.execute(
@@ -99,7 +99,7 @@ def _lease_batch(factory: sessionmaker[Session], limit: int) -> list[Event]:
             .with_for_update(skip_locked=True)).scalars())
         if rows:
             uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_([r.id for r in rows]))
-                                .values(available_at=at + LEASE).execution_options(synchronize_session=False))
+                                .values(available_at=at + lease).execution_options(synchronize_session=False))
         events = [Event(r.id, r.type, r.aggregate_id, dict(r.payload), r.created_at) for r in rows]
         uow.commit()
     return events
@@ -168,6 +168,10 @@ def _record_failure(factory: sessionmaker[Session], event: Event, subscriber: Su
     error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
     with UnitOfWork(factory) as uow:
         row = _delivery(uow.session, event, subscriber, lock=True) or EventDelivery(event_id=event.id, subscriber=subscriber.name, attempts=0)
+        if row.status == "done":
+            # Another relay delivered it meanwhile (a lease ran out under a slow batch), and this run lost the race
+            # on the delivery row: the delivery stands and must not run again.
+            return
         row.attempts += 1
         row.last_error, row.updated_at = error, now()
         parked = row.attempts >= MAX_ATTEMPTS
@@ -199,9 +203,13 @@ def _settle(factory: sessionmaker[Session], event: Event, subscribers: Sequence[
     return str(values["status"])
 
 
-def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int = 100) -> int:
-    """Deliver one batch of due events to their subscribers. Returns how many events were handled."""
-    events = _lease_batch(factory, limit)
+def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int = 100,
+               lease: timedelta = LEASE) -> int:
+    """Deliver one batch of due events to their subscribers. Returns how many events were handled.
+
+    `lease` must comfortably exceed the time a batch takes: past it, another relay may pick the events up too
+    (harmless, the delivery rows deduplicate, but wasted work)."""
+    events = _lease_batch(factory, limit, lease)
     for event in events:
         subscribers = registry.get(event.type, ())
         for subscriber in subscribers:

@@ -15,6 +15,12 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///var/orderworks.db")
     redis_url: str | None = None  # unset: the embedded SQLite job queue
+    # The worker (orderworks/worker.py): the huey queue's name (one per deployment; tests use one each), the
+    # subscriber table it delivers to ("module:attribute", a plugin point), and the relay's batch and lease.
+    huey_name: str = "orderworks"
+    subscribers: str = "orderworks.subscribers:SUBSCRIBERS"
+    relay_batch_size: int = Field(default=100, ge=1)
+    relay_lease_seconds: float = Field(default=60, gt=0)
     secret_key: str = "dev-secret-change-me"  # signs customer links and sessions; set it in production
     public_base_url: str = "http://127.0.0.1:8000"  # where customers reach /track: the links in emails start here
     var_dir: Path = Path("var")

@@ -47,6 +47,10 @@ class Store(Base):
     allocation_strategy: Mapped[str] = mapped_column(String(24), default="fewest_shipments",
                                                      server_default="fewest_shipments")
     ship_unpaid_methods: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Scheduled jobs (orderworks/jobs.py): cancel orders left unpaid this long after placing (None: never), and
+    # void card authorizations nothing was captured from after this many days (card networks drop them ~7 days).
+    unpaid_order_timeout_minutes: Mapped[int | None] = mapped_column()
+    authorization_expiry_days: Mapped[int] = mapped_column(default=7, server_default="7")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -29,6 +29,7 @@ class OrderCanceled:
     number: str
     reason: str
     released_units: int
+    reason_code: str = ""  # "" staff or customer asked; "unpaid": the store's unpaid-order timeout canceled it
 
 
 @dataclass(frozen=True)

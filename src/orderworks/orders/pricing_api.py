@@ -44,6 +44,10 @@ class StoreIn(BaseModel):
         default=None, description="Card payments without an explicit `capture`: hold only, or take the money")
     declined_stock_hold_minutes: Annotated[int, Field(strict=True, ge=0, le=60 * 24 * 30)] | None = Field(
         default=None, description="How long an order whose payment was declined keeps its stock")
+    unpaid_order_timeout_minutes: Annotated[int, Field(strict=True, ge=0, le=60 * 24 * 90)] | None = Field(
+        default=None, description="Cancel orders still unpaid this many minutes after placing; 0 switches it off")
+    authorization_expiry_days: Annotated[int, Field(strict=True, ge=1, le=30)] | None = Field(
+        default=None, description="Void card authorizations nothing was captured from after this many days")
 
 
 class StoreOut(BaseModel):
@@ -61,6 +65,8 @@ class StoreOut(BaseModel):
     order_number_start: int
     payment_mode: str
     declined_stock_hold_minutes: int
+    unpaid_order_timeout_minutes: int | None
+    authorization_expiry_days: int
 
     @classmethod
     def from_model(cls, s: Store) -> StoreOut:

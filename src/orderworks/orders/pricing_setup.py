@@ -20,7 +20,8 @@ from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone,
 
 STORE_FIELDS = ("name", "email", "phone", "address", "country", "locale", "timezone", "default_currency",
                 "currencies", "prices_include_tax", "order_number_prefix", "order_number_start",
-                "payment_mode", "declined_stock_hold_minutes")
+                "payment_mode", "declined_stock_hold_minutes", "unpaid_order_timeout_minutes",
+                "authorization_expiry_days")
 PAYMENT_MODES = ("authorize", "authorize_and_capture")
 
 
@@ -54,6 +55,8 @@ def update_store(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
         for name in STORE_FIELDS:
             if changes.get(name) is not None:
                 setattr(store, name, changes[name])
+        if changes.get("unpaid_order_timeout_minutes") == 0:
+            store.unpaid_order_timeout_minutes = None  # 0 switches the unpaid-order rule off
         if store.default_currency not in store.currencies:
             raise ValidationFailed("The default currency must be one of the currencies sold", field="default_currency")
         uow.commit()

@@ -3,6 +3,7 @@ derived from amounts and quantities, never set by hand."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -91,6 +92,16 @@ def cancel(order: HasStatus) -> None:
 
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.PENDING, S.ON_HOLD})
 UNPAID_STATUSES = frozenset({PaymentStatus.UNPAID, PaymentStatus.FAILED, PaymentStatus.VOIDED})
+
+
+def is_unpaid_past_timeout(status: str, payment_status: str, placed_at: datetime | None, *,
+                           timeout_minutes: int | None, now: datetime) -> bool:
+    """Whether the store's unpaid-order rule cancels this order now: switched on (a timeout set), the order still
+    pending (one a person put on hold is theirs to decide), nothing paid, and placed longer ago than the timeout."""
+    if timeout_minutes is None or placed_at is None:
+        return False
+    return (status == S.PENDING and payment_status in UNPAID_STATUSES
+            and placed_at <= now - timedelta(minutes=timeout_minutes))
 
 
 def can_edit(status: str, payment_status: str, fulfillment_status: str) -> bool:

@@ -93,6 +93,8 @@ def release_stock_of_declined_orders(uow: UnitOfWork, now: datetime, *,
             order = order_for_update(uow.session, order_id)
             units = reservations.release(uow.session, order_id=order.id, actor=actor.name,
                                          reason=f"payment of order {order.number} declined")
+            if units == 0:  # another worker released it while this one waited for the lock: nothing to tell
+                continue
             history.record(uow.session, order, actor=actor, action="stock_released", note="payment declined",
                            data={"released_units": units})
             uow.outbox.add(DeclinedOrderStockReleased(order_id=str(order.id), number=order.number,
