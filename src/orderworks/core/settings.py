@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None  # e.g. a localstripe in tests; unset: api.stripe.com
     stripe_webhook_secret: str | None = None
+    # Webhooks to the seller's systems: per-call timeout, attempts per delivery, failed deliveries before disabling.
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_disable_after: int = 5
 
 
 @lru_cache(maxsize=1)
