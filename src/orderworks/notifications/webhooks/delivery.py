@@ -96,7 +96,7 @@ def claim_due(uow: UnitOfWork, at: datetime, *, limit: int = BATCH,
         if delivery_ids is not None:
             stmt = stmt.where(WebhookDelivery.id.in_(list(delivery_ids)))
         rows = uow.session.execute(stmt.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
-                                   .with_for_update(skip_locked=True, of=WebhookDelivery)).tuples().all()
+                                   .with_for_update(skip_locked=True, of=WebhookDelivery)).all()
         lost = [d.id for d, _ in rows if d.status == DeliveryStatus.SENDING]
         if lost:
             uow.session.execute(

@@ -146,7 +146,7 @@ def fan_out(uow: UnitOfWork, *, event_id: uuid.UUID, event_class: str, payload: 
         if not wanted:
             return []
         existing = dict(uow.session.execute(select(WebhookDelivery.endpoint_id, WebhookDelivery.id)
-                                            .where(WebhookDelivery.event_id == event_id)).tuples().all())
+                                            .where(WebhookDelivery.event_id == event_id)).all())
         body = _body(event_type.name, event_id, created_at, event_data(event_type, payload))
         at = now()
         for endpoint in wanted:
