@@ -3,6 +3,7 @@ attempts, retry one, ping. Every route needs settings:write (an endpoint's confi
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -87,9 +88,10 @@ def list_deliveries(endpoint_id: str, uow: UowDep, actor: Admin, status: Deliver
                                next_cursor=page.next_cursor)
 
 
-def _send_and_show(request: Request, uow: UnitOfWork, endpoint_id: str, delivery_id: object) -> WebhookDeliveryOut:
-    delivery.send_now(uow, request.app.state.settings, delivery_id)  # type: ignore[arg-type]
-    return WebhookDeliveryOut.from_view(service.get_delivery(uow, endpoint_id, delivery_id))  # type: ignore[arg-type]
+def _send_and_show(request: Request, uow: UnitOfWork, endpoint_id: str, delivery_id: uuid.UUID) -> WebhookDeliveryOut:
+    """One attempt now (claim, call, record: three steps, no call inside a transaction), then the delivery."""
+    delivery.send_now(uow, request.app.state.settings, delivery_id)
+    return WebhookDeliveryOut.from_view(service.get_delivery(uow, endpoint_id, delivery_id))
 
 
 @router.post("/{endpoint_id}/deliveries/{delivery_id}/retry", response_model=WebhookDeliveryOut,
