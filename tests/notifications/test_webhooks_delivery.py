@@ -184,3 +184,21 @@ def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(new_uow, factory, r
     from standardwebhooks.webhooks import Webhook
 
     assert json.loads(request.body) == Webhook(rotated.secret).verify(request.body, request.headers)
+
+
+def test_an_order_placed_through_the_api_reaches_the_endpoint(client, new_uow, factory, receiver) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import ORDER_JSON, basic_store
+
+    basic_store(new_uow)
+    created = client.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["*"]},
+                          headers={"Idempotency-Key": "hook-1"}).json()
+    receiver.secret = created["secret"]
+    order = client.post("/api/v1/orders", json=ORDER_JSON, headers={"Idempotency-Key": "order-1"}).json()
+
+    relay_until_idle(factory, SUBSCRIBERS)
+
+    received = [r.json for r in receiver.accepted()]
+    placed = [m for m in received if m["type"] == "order.placed"]
+    assert len(placed) == 1 and placed[0]["data"]["order_id"] == order["id"]
+    assert placed[0]["data"]["number"] == order["number"] and placed[0]["data"]["currency"] == "USD"
+    assert all(r.verified for r in receiver.requests)
