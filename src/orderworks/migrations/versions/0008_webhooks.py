@@ -61,6 +61,7 @@ def upgrade() -> None:
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_endpoint_created', ['endpoint_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_endpoint_status', ['endpoint_id', 'status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_event', ['event_id'], unique=False)
 
     op.create_table('webhook_attempts',
@@ -87,6 +88,7 @@ def downgrade() -> None:
     op.drop_table('webhook_attempts')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_event')
+        batch_op.drop_index('ix_webhook_deliveries_endpoint_status')
         batch_op.drop_index('ix_webhook_deliveries_endpoint_created')
         batch_op.drop_index('ix_webhook_deliveries_due')
 

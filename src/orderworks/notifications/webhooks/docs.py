@@ -6,12 +6,24 @@ Regenerate with `python -m orderworks.notifications.webhooks.docs > docs/webhook
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from orderworks.notifications.webhooks import rules
 from orderworks.notifications.webhooks.event_types import API_VERSION, BY_NAME, EVENT_TYPES, envelope
 
 _EXAMPLE_ID = "0193a8fb-5d6e-7f80-9a1b-2c3d4e5f6a7b"
 _EXAMPLE_TIME = "2026-12-01T10:15:00.123456+00:00"
+
+def _human(delay: timedelta) -> str:
+    seconds = delay.total_seconds()
+    if seconds < 60:
+        return f"{round(seconds, 1):g} s"
+    return f"{round(seconds / 60, 1):g} min" if seconds < 3600 else f"{round(seconds / 3600, 1):g} h"
+
+
+def _schedule() -> str:
+    return ", ".join(_human(rules.retry_delay(n)) for n in range(1, rules.MAX_ATTEMPTS))
+
 
 _INTRO = f"""# Webhooks
 
@@ -70,8 +82,8 @@ date. Amounts are integer minor units (cents) with the ISO 4217 `currency` besid
 
 - Answer with any **2xx** within {rules.TIMEOUT_SECONDS:g} seconds (`ORDERWORKS_WEBHOOK_TIMEOUT_SECONDS`) to accept. Anything else
   (another status, a redirect: not followed, a timeout, a refused connection) is a failed attempt.
-- A failed delivery is retried with exponential backoff: after 10 s, 30 s, 90 s, 4.5 min, 13.5 min, 40 min, 2 h
-  (then 6 h at most), {rules.MAX_ATTEMPTS} attempts in all (`ORDERWORKS_WEBHOOK_MAX_ATTEMPTS`), then it is `failed`. Staff can
+- A failed delivery is retried with exponential backoff: after {_schedule()}
+  (then {_human(rules.MAX_RETRY_DELAY)} at most), {rules.MAX_ATTEMPTS} attempts in all (`ORDERWORKS_WEBHOOK_MAX_ATTEMPTS`), then it is `failed`. Staff can
   retry it (the retry route). Retries are sent by the scheduled job `retry_due_deliveries`.
 - Each attempt is recorded: number, status (`succeeded`, `failed`, `in_flight`, `abandoned` when a worker stopped
   during the call), response code, duration in ms, error, the start of the answer's body.

@@ -44,6 +44,7 @@ class WebhookDelivery(Base):
         UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
+        Index("ix_webhook_deliveries_endpoint_status", "endpoint_id", "status", "created_at", "id"),
         Index("ix_webhook_deliveries_event", "event_id"),
     )
 
