@@ -16,6 +16,7 @@ from orderworks.cli_console import session_factory as _factory
 from orderworks.cli_events import events_app, worker
 from orderworks.cli_invoicing import invoices_app
 from orderworks.cli_payments import app as payments_app
+from orderworks.cli_webhooks import app as webhooks_app
 from orderworks.core.actor import Actor
 from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
@@ -36,6 +37,7 @@ app.add_typer(orders_app, name="orders")
 app.add_typer(events_app, name="events")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payments_app, name="payments")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("worker")(worker)
 register_catalog_commands(app)  # products, locations, stock, vendors, import
 
