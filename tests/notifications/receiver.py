@@ -77,11 +77,15 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections when several workers send at once
+
+
 @contextmanager
 def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
     receiver = Receiver(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))  # port 0: the OS picks a free one
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(receiver))  # port 0: the OS picks a free one
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}{path}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orderworks.cli import app
+from orderworks.cli_console import console
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.relay import relay_until_idle
 from orderworks.core.settings import get_settings
@@ -25,7 +26,7 @@ def cli_factory(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.Monke
     path = tmp_path / "cli.db"
     shutil.copy(sqlite_template, path)
     monkeypatch.setenv("ORDERWORKS_DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(console, "width", 200)  # the console exists already: COLUMNS is read once
     get_settings.cache_clear()
     engine = make_engine(f"sqlite:///{path}")
     yield make_session_factory(engine)

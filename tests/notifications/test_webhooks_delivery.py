@@ -114,8 +114,9 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_staff_are_told(new_uow, 
     strict = Settings(webhook_timeout_seconds=0.5, webhook_max_attempts=2, webhook_disable_after=2)
     _place(new_uow, "1001")
     _place(new_uow, "1002")
-    relay_until_idle(factory, SUBSCRIBERS)  # first attempts
-    assert retry_due_deliveries(factory, strict, now() + timedelta(hours=1)) == 2  # second and last attempts
+    relay_until_idle(factory, SUBSCRIBERS)  # the first event's first attempt; the second waits for the job
+    assert retry_due_deliveries(factory, strict, now() + timedelta(hours=1)) == 2
+    assert retry_due_deliveries(factory, strict, now() + timedelta(hours=2)) == 1
 
     assert {d.status for d in _deliveries(new_uow)} == {"failed"}
     with new_uow() as uow:
@@ -131,11 +132,27 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_staff_are_told(new_uow, 
     assert len(_deliveries(new_uow)) == 2 and len(receiver.requests) == 4
 
 
+def test_a_failing_endpoint_is_not_called_by_the_relay_until_it_answers_again(new_uow, factory,
+                                                                               receiver) -> None:  # type: ignore[no-untyped-def]
+    _endpoint(new_uow, receiver)
+    receiver.script = [500]
+    _place(new_uow, "1001")
+    _place(new_uow, "1002")
+    relay_until_idle(factory, SUBSCRIBERS)
+    assert len(receiver.requests) == 1  # the relay does not wait on a failing receiver for the second event
+
+    assert retry_due_deliveries(factory, FAST, now()) == 1  # the second, due at once; the first backs off
+    _place(new_uow, "1003")
+    relay_until_idle(factory, SUBSCRIBERS)  # healthy again: the relay sends at once
+    assert [r.json["data"]["number"] for r in receiver.accepted()] == ["1002", "1003"]
+
+
 def test_several_workers_never_send_the_same_attempt_twice(new_uow, factory, receiver) -> None:  # type: ignore[no-untyped-def]
     _endpoint(new_uow, receiver)
-    receiver.script = [500] * 30  # every first attempt fails, so the job has 30 deliveries due at once
+    receiver.script = [500]  # the first fails: the endpoint is failing, so 29 more wait for the job
     ids = [_place(new_uow, str(1000 + n)) for n in range(30)]
     relay_until_idle(factory, SUBSCRIBERS)
+    assert len(receiver.requests) == 1
     later = now() + timedelta(minutes=1)
     barrier = threading.Barrier(3)
     made: list[int] = []
@@ -153,7 +170,8 @@ def test_several_workers_never_send_the_same_attempt_twice(new_uow, factory, rec
     assert sum(made) == 30
     accepted = [r.headers["webhook-id"] for r in receiver.accepted()]
     assert sorted(accepted) == sorted(ids)  # each once
-    assert sorted(_attempts(new_uow)) == sorted([(1, "failed", 500)] * 30 + [(2, "succeeded", 200)] * 30)
+    assert sorted(_attempts(new_uow)) == sorted([(1, "failed", 500), (2, "succeeded", 200)]
+                                                + [(1, "succeeded", 200)] * 29)
 
 
 def test_a_worker_that_died_during_the_call_leaves_an_attempt_another_retries(new_uow, factory, receiver) -> None:  # type: ignore[no-untyped-def]

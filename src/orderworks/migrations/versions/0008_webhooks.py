@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('disabled_reason', sa.String(length=500), nullable=True),
     sa.Column('disabled_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('failing_since', orderworks.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', orderworks.core.db.UTCDateTime(timezone=True), nullable=False),

@@ -182,8 +182,11 @@ def record(uow: UnitOfWork, claimed: Claimed, result: CallResult, *, at: datetim
         if result.accepted:
             delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now(), None
             session.execute(update(WebhookEndpoint)
-                            .where(WebhookEndpoint.id == delivery.endpoint_id, WebhookEndpoint.consecutive_failures != 0)
-                            .values(consecutive_failures=0).execution_options(synchronize_session=False))
+                            .where(WebhookEndpoint.id == delivery.endpoint_id,
+                                   or_(WebhookEndpoint.consecutive_failures != 0,
+                                       WebhookEndpoint.failing_since.is_not(None)))
+                            .values(consecutive_failures=0, failing_since=None)
+                            .execution_options(synchronize_session=False))
         elif delivery.event_type == PING or delivery.attempts >= settings.webhook_max_attempts:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             if delivery.event_type != PING:
@@ -191,6 +194,10 @@ def record(uow: UnitOfWork, claimed: Claimed, result: CallResult, *, at: datetim
         else:
             delivery.status = DeliveryStatus.PENDING
             delivery.next_attempt_at = at + retry_delay(delivery.attempts)
+        if not result.accepted and delivery.event_type != PING:
+            session.execute(update(WebhookEndpoint)
+                            .where(WebhookEndpoint.id == delivery.endpoint_id, WebhookEndpoint.failing_since.is_(None))
+                            .values(failing_since=now()).execution_options(synchronize_session=False))
         status = delivery.status
         uow.commit()
     return status
@@ -230,9 +237,9 @@ def retry_due_deliveries(factory: sessionmaker[Session], settings: Settings, now
 
 
 def deliver_event(uow: UnitOfWork, event: Event) -> None:
-    """Relay subscriber for every event: one delivery per endpoint that wants it, then a first attempt at each.
-    Runs in transactions of its own (the calls happen between them); a re-run creates nothing twice and only
-    sends what is still due."""
+    """Relay subscriber for every event: one delivery per endpoint that wants it, then a first attempt at each
+    endpoint that is not failing (a failing one's deliveries wait for the retry job). Runs in transactions of its
+    own (the calls happen between them); a re-run creates nothing twice and only sends what is still due."""
     ids = service.fan_out(uow, event_id=event.id, event_class=event.type, payload=event.payload,
                           created_at=event.created_at)
     if ids:

@@ -30,6 +30,9 @@ class WebhookEndpoint(Base):
     disabled_reason: Mapped[str | None] = mapped_column(String(500))
     disabled_at: Mapped[datetime | None] = mapped_column()
     consecutive_failures: Mapped[int] = mapped_column(default=0)  # deliveries failed for good since a success
+    # The first failed attempt since the last success. While set, the relay does not call the endpoint: new
+    # deliveries wait for the retry job, so one receiver that times out cannot slow every other subscriber down.
+    failing_since: Mapped[datetime | None] = mapped_column()
     deleted_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)

@@ -49,6 +49,8 @@ class WebhookEndpointOut(BaseModel):
     disabled_reason: str | None
     disabled_at: datetime | None
     consecutive_failures: int = Field(description="Deliveries failed for good since the last success")
+    failing_since: datetime | None = Field(description="The first failed attempt since the last success; while "
+                                                       "set, new deliveries wait for the retry job")
     created_at: datetime
     updated_at: datetime
 
@@ -56,7 +58,8 @@ class WebhookEndpointOut(BaseModel):
     def fields_of(cls, e: WebhookEndpoint) -> dict[str, Any]:
         return {"id": str(e.id), "url": e.url, "description": e.description, "events": list(e.events),
                 "enabled": e.enabled, "disabled_reason": e.disabled_reason, "disabled_at": e.disabled_at,
-                "consecutive_failures": e.consecutive_failures, "created_at": e.created_at,
+                "consecutive_failures": e.consecutive_failures, "failing_since": e.failing_since,
+                "created_at": e.created_at,
                 "updated_at": e.updated_at}
 
     @classmethod

@@ -91,7 +91,7 @@ def update_endpoint(uow: UnitOfWork, endpoint_id: str, *, url: str | None = None
             endpoint.description = description
         if enabled is True and not endpoint.enabled:
             endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = True, None, None
-            endpoint.consecutive_failures = 0
+            endpoint.consecutive_failures, endpoint.failing_since = 0, None
         elif enabled is False and endpoint.enabled:
             endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = False, "disabled by staff", now()
         endpoint.updated_at = now()
@@ -135,7 +135,7 @@ def _body(name: str, event_id: uuid.UUID, created_at: datetime, data: dict[str, 
 def fan_out(uow: UnitOfWork, *, event_id: uuid.UUID, event_class: str, payload: dict[str, Any],
             created_at: datetime) -> list[uuid.UUID]:
     """One delivery per enabled endpoint that wants this event (none twice: unique on endpoint and event).
-    Returns the ids of the deliveries this event has, new or not."""
+    Returns the ids of those (new or not) to send now: the ones to endpoints that are not failing."""
     event_type = BY_CLASS.get(event_class)
     if event_type is None:
         return []
@@ -157,7 +157,7 @@ def fan_out(uow: UnitOfWork, *, event_id: uuid.UUID, event_class: str, payload: 
                     body=body, status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=at, created_at=at,
                     updated_at=at))
         uow.commit()
-    return list(existing.values())
+    return [existing[e.id] for e in wanted if e.failing_since is None]
 
 
 def create_ping(uow: UnitOfWork, endpoint_id: str) -> uuid.UUID:
