@@ -17,6 +17,7 @@ from orderworks.cli_events import events_app, jobs_app, worker
 from orderworks.cli_fulfillment import register as register_fulfillment_commands
 from orderworks.cli_invoicing import invoices_app
 from orderworks.cli_payments import app as payments_app
+from orderworks.cli_webhooks import app as webhooks_app
 from orderworks.core.actor import Actor
 from orderworks.core.db import make_engine
 from orderworks.core.errors import DomainError
@@ -38,6 +39,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payments_app, name="payments")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("worker")(worker)
 register_catalog_commands(app)  # products, locations, stock, vendors, import
 register_fulfillment_commands(app)  # ship --csv, shipments, pick-list, manifest

@@ -7,9 +7,10 @@ permanent: renaming one would deliver past events to it again.
 from __future__ import annotations
 
 from orderworks import billing
-from orderworks.core.relay import Registry, Subscriber
+from orderworks.core.relay import ALL_EVENTS, Registry, Subscriber, subscribers_of
 from orderworks.fulfillment import subscribers as fulfillment
 from orderworks.invoicing import subscribers as invoicing
+from orderworks.notifications.webhooks import delivery as webhooks
 from orderworks.payments import subscribers as payments
 
 SUBSCRIBERS: Registry = {
@@ -32,8 +33,10 @@ SUBSCRIBERS: Registry = {
         Subscriber("payments.void_authorizations_of_canceled_order", payments.void_authorizations_of_canceled_order,
                    own_transactions=True),
     ),
+    # Every event, to the seller's webhook endpoints that want it (the event type table: notifications/webhooks).
+    ALL_EVENTS: (Subscriber("webhooks.deliver", webhooks.deliver_event, own_transactions=True),),
 }
 
 
 def subscribers_for(event_type: str) -> tuple[Subscriber, ...]:
-    return tuple(SUBSCRIBERS.get(event_type, ()))
+    return subscribers_of(SUBSCRIBERS, event_type)

@@ -171,3 +171,11 @@ def test_a_subscriber_on_its_own_transactions_commits_itself_and_is_retried_on_f
     assert (calls["n"], _count(new_uow, "claims"), _statuses(new_uow)) == (2, 2, ["done"])
     relay_until_idle(factory, registry)
     assert calls["n"] == 2
+
+
+def test_a_subscriber_registered_for_every_type_hears_every_event(new_uow, factory) -> None:  # type: ignore[no-untyped-def]
+    registry = {"ThingHappened": [_counting("own")], "*": [_counting("all")]}
+    _emit(new_uow, 2)
+    assert relay_until_idle(factory, registry) == 2
+    assert (_count(new_uow, "own"), _count(new_uow, "all")) == (2, 2)
+    assert _statuses(new_uow) == ["done"] * 2

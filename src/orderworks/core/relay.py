@@ -40,6 +40,7 @@ log = structlog.get_logger()
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 5
+ALL_EVENTS = "*"  # a registry key whose subscribers hear every event type
 
 
 class EventDelivery(Base):
@@ -203,6 +204,11 @@ def _settle(factory: sessionmaker[Session], event: Event, subscribers: Sequence[
     return str(values["status"])
 
 
+def subscribers_of(registry: Registry, event_type: str) -> tuple[Subscriber, ...]:
+    """The event type's own subscribers, then those registered for every type (`"*"`)."""
+    return (*registry.get(event_type, ()), *registry.get(ALL_EVENTS, ()))
+
+
 def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int = 100,
                lease: timedelta = LEASE) -> int:
     """Deliver one batch of due events to their subscribers. Returns how many events were handled.
@@ -211,7 +217,7 @@ def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int
     (harmless, the delivery rows deduplicate, but wasted work)."""
     events = _lease_batch(factory, limit, lease)
     for event in events:
-        subscribers = registry.get(event.type, ())
+        subscribers = subscribers_of(registry, event.type)
         for subscriber in subscribers:
             _deliver(factory, event, subscriber)
         _settle(factory, event, subscribers)

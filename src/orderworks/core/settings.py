@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     easypost_api_key: str | None = None
     easypost_api_base: str | None = None  # e.g. a recorded-response server in tests; unset: api.easypost.com/v2
     easypost_webhook_secret: str | None = None  # checks the HMAC signature of tracker webhooks when set
+    # Webhooks to the seller's systems: per-call timeout, attempts per delivery, failed deliveries before disabling.
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_disable_after: int = 5
 
 
 @lru_cache(maxsize=1)
