@@ -9,17 +9,35 @@ from __future__ import annotations
 from orderworks import billing
 from orderworks.core.relay import Registry, Subscriber
 from orderworks.invoicing import subscribers as invoicing
+from orderworks.notifications import messages as mail
+from orderworks.notifications import subscribers as notifications
 from orderworks.payments import subscribers as payments
 
 SUBSCRIBERS: Registry = {
     "PaymentCaptured": (Subscriber("billing.invoice_after_capture", billing.invoice_after_capture),),
-    "PaymentRefunded": (Subscriber("billing.credit_note_for_refund", billing.credit_note_for_refund),),
+    "PaymentRefunded": (
+        Subscriber("billing.credit_note_for_refund", billing.credit_note_for_refund),
+        notifications.email(mail.REFUNDED),
+    ),
     "OrderUpdated": (Subscriber("invoicing.reissue_after_edit", invoicing.reissue_after_edit),),
     "OrderCanceled": (
         Subscriber("invoicing.void_after_cancel", invoicing.void_after_cancel),
         Subscriber("payments.void_authorizations_of_canceled_order", payments.void_authorizations_of_canceled_order,
                    own_transactions=True),
+        notifications.email(mail.CANCELED),
     ),
+    # Emails (notifications.email: claimed, sent and marked once per event; retried by the relay's backoff)
+    "OrderPlaced": (notifications.email(mail.ORDER_CONFIRMATION),),
+    "OrderHeld": (notifications.email(mail.STAFF_ORDER_HELD),),
+    "OrderBackordered": (notifications.email(mail.BACKORDERED), notifications.email(mail.STAFF_BACKORDER)),
+    "PaymentFailed": (notifications.email(mail.PAYMENT_DECLINED), notifications.email(mail.STAFF_PAYMENT_FAILED)),
+    "InvoiceIssued": (notifications.email(mail.INVOICE),),
+    "ShipmentShipped": (notifications.email(mail.SHIPPED),),
+    "ShipmentDelivered": (
+        notifications.email(mail.DELIVERED),
+        Subscriber("notifications.feedback.schedule", notifications.record_delivery_for_feedback),
+    ),
+    "WebhookEndpointDisabled": (notifications.email(mail.STAFF_WEBHOOK_DISABLED),),  # from notifications.webhooks
 }
 
 

@@ -26,6 +26,15 @@ class Settings(BaseSettings):
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None  # e.g. a localstripe in tests; unset: api.stripe.com
     stripe_webhook_secret: str | None = None
+    # Email: SMTP when a host is set; otherwise every message is written as an .eml file under var_dir/mail.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str | None = None  # the From address; unset: the store's email
+    mail_templates_dir: Path | None = None  # the store's own templates (<locale>/<kind>.html|.txt) before ours
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, false
+from sqlalchemy import JSON, String, Text, false, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderworks.core.clock import now
@@ -43,6 +43,9 @@ class Store(Base):
     # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
     payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Notifications: the feedback request a number of days after delivery (0: none); staff emails to `email`.
+    feedback_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    staff_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

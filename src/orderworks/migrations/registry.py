@@ -12,6 +12,7 @@ from orderworks.core import store as _store  # noqa: F401
 from orderworks.core.db import Base
 from orderworks.inventory import models as _inventory  # noqa: F401
 from orderworks.invoicing import models as _invoicing  # noqa: F401
+from orderworks.notifications import models as _notifications  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401
 from orderworks.payments import models as _payments  # noqa: F401
 
