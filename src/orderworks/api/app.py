@@ -18,6 +18,7 @@ from orderworks.core.settings import Settings, get_settings
 from orderworks.core.web import refuse_nul_characters
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
+from orderworks.notifications.api import router as notifications_router
 from orderworks.orders.api import build_router as build_orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 from orderworks.payments.api import router as payments_router
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # Every order route answers the whole order: its payments, balance due and invoices too.
     orders_router = build_orders_router(WHOLE_ORDER)
     for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
-                   webhooks_router, invoicing_router):
+                   webhooks_router, invoicing_router, notifications_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])
