@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from orderworks.core.store import Store
 from orderworks.notifications.models import EmailMessage
@@ -44,8 +44,8 @@ class EmailPage(BaseModel):
 
 class NotificationSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    feedback_request_days: Annotated[int, Field(ge=0, le=365, description="0: no feedback request")] | None = None
-    staff_notifications: bool | None = Field(default=None, description="Email the store's address about orders "
+    feedback_request_days: Annotated[StrictInt, Field(ge=0, le=365, description="0: no feedback request")] | None = None
+    staff_notifications: StrictBool | None = Field(default=None, description="Email the store's address about orders "
                                                                        "held, failed payments, backorders")
 
 
