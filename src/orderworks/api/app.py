@@ -21,6 +21,7 @@ from orderworks.fulfillment.api import webhooks as carrier_webhooks_router
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
 from orderworks.notifications.webhooks.api import router as webhook_endpoints_router
+from orderworks.notifications.api import router as notifications_router
 from orderworks.orders.api import build_router as build_orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 from orderworks.payments.api import router as payments_router
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     orders_router = build_orders_router(WHOLE_ORDER)
     for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
                    webhooks_router, invoicing_router, fulfillment_router, carrier_webhooks_router,
-                   webhook_endpoints_router):
+                   webhook_endpoints_router, notifications_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

@@ -11,6 +11,8 @@ from orderworks.fulfillment.schemas import ShipmentOut
 from orderworks.fulfillment.service.queries import shipments_for_order
 from orderworks.invoicing.schemas import CreditNoteSummaryOut, InvoiceSummaryOut
 from orderworks.invoicing.service.queries import order_documents
+from orderworks.notifications.queries import emails_for_order
+from orderworks.notifications.schemas import EmailOut
 from orderworks.orders.api import OrderPresenter
 from orderworks.orders.schemas import OrderOut
 from orderworks.orders.service.queries import get_order
@@ -24,6 +26,7 @@ class OrderDetailOut(OrderOut):
     invoices: list[InvoiceSummaryOut]
     credit_notes: list[CreditNoteSummaryOut]
     shipments: list[ShipmentOut]
+    emails: list[EmailOut]
 
 
 def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
@@ -32,13 +35,15 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         payments, balance = payments_for_order(uow, view.order.id)
         documents = order_documents(uow, view.order.id)
         shipments = shipments_for_order(uow, view.order.id)
+        emails = emails_for_order(uow.session, view.order.id)
     base = OrderOut.from_view(view.order, view.history, view.notes)
     return OrderDetailOut(
         **dict(base), balance_due=to_decimal_string(balance, view.order.currency),
         payments=[PaymentOut.from_view(p) for p in payments],
         invoices=[InvoiceSummaryOut.from_model(i) for i in documents.invoices],
         credit_notes=[CreditNoteSummaryOut.from_model(c) for c in documents.credit_notes],
-        shipments=[ShipmentOut.from_view(s) for s in shipments])
+        shipments=[ShipmentOut.from_view(s) for s in shipments],
+        emails=[EmailOut.from_model(e) for e in emails])
 
 
 WHOLE_ORDER = OrderPresenter(OrderDetailOut, show_order)

@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     webhook_disable_after: int = 5
+    # Email: SMTP when a host is set; otherwise every message is written as an .eml file under var_dir/mail.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str | None = None  # the From address; unset: the store's email
+    mail_templates_dir: Path | None = None  # the store's own templates (<locale>/<kind>.html|.txt) before ours
 
 
 @lru_cache(maxsize=1)

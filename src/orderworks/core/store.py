@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, false
+from sqlalchemy import JSON, String, Text, false, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderworks.core.clock import now
@@ -51,6 +51,9 @@ class Store(Base):
     # void card authorizations nothing was captured from after this many days (card networks drop them ~7 days).
     unpaid_order_timeout_minutes: Mapped[int | None] = mapped_column()
     authorization_expiry_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # Notifications: the feedback request a number of days after delivery (0: none); staff emails to `email`.
+    feedback_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    staff_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

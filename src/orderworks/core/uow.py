@@ -25,6 +25,10 @@ class UnitOfWork:
         self.session: Session
         self.outbox: Outbox
 
+    def reader(self) -> UnitOfWork:
+        """A read-only unit of work on the same database (on SQLite it takes no write lock)."""
+        return UnitOfWork(self._factory, read_only=True)
+
     @property
     def dialect(self) -> str:
         bind = self._factory.kw["bind"]

@@ -13,6 +13,7 @@ from orderworks.core.db import Base
 from orderworks.fulfillment import models as _fulfillment  # noqa: F401
 from orderworks.inventory import models as _inventory  # noqa: F401
 from orderworks.invoicing import models as _invoicing  # noqa: F401
+from orderworks.notifications import models as _notifications  # noqa: F401
 from orderworks.notifications.webhooks import models as _webhooks  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401
 from orderworks.payments import models as _payments  # noqa: F401
