@@ -14,6 +14,8 @@ from orderworks.orders.schemas import OrderOut
 from orderworks.orders.service.queries import get_order
 from orderworks.payments.schemas import PaymentOut
 from orderworks.payments.service.queries import payments_for_order
+from orderworks.storefront.queries import feedback_for
+from orderworks.storefront.schemas import FeedbackOut
 
 
 class OrderDetailOut(OrderOut):
@@ -21,6 +23,7 @@ class OrderDetailOut(OrderOut):
     payments: list[PaymentOut]
     invoices: list[InvoiceSummaryOut]
     credit_notes: list[CreditNoteSummaryOut]
+    feedback: FeedbackOut | None = None  # the customer's rating and comment after delivery
 
 
 def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
@@ -28,12 +31,14 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         view = get_order(uow, order_id)
         payments, balance = payments_for_order(uow, view.order.id)
         documents = order_documents(uow, view.order.id)
+        feedback = feedback_for(uow.session, view.order.id)
     base = OrderOut.from_view(view.order, view.history, view.notes)
     return OrderDetailOut(
         **dict(base), balance_due=to_decimal_string(balance, view.order.currency),
         payments=[PaymentOut.from_view(p) for p in payments],
         invoices=[InvoiceSummaryOut.from_model(i) for i in documents.invoices],
-        credit_notes=[CreditNoteSummaryOut.from_model(c) for c in documents.credit_notes])
+        credit_notes=[CreditNoteSummaryOut.from_model(c) for c in documents.credit_notes],
+        feedback=FeedbackOut.from_model(feedback) if feedback else None)
 
 
 WHOLE_ORDER = OrderPresenter(OrderDetailOut, show_order)

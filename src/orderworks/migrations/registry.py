@@ -14,5 +14,6 @@ from orderworks.inventory import models as _inventory  # noqa: F401
 from orderworks.invoicing import models as _invoicing  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401
 from orderworks.payments import models as _payments  # noqa: F401
+from orderworks.storefront import models as _storefront  # noqa: F401
 
 metadata = Base.metadata
