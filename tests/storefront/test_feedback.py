@@ -59,7 +59,7 @@ def test_feedback_after_delivery_is_stored_and_staff_see_it(browser, client, new
         "rating": 5, "comment": "Lovely chairs, quick delivery.", "times_sent": 1}
     view = client.get(f"/api/v1/orders/{delivered.id}").json()
     assert view["feedback"]["rating"] == 5
-    assert [h for h in view["history"] if h["action"] == "feedback_received"][0]["actor"]["kind"] == "customer"
+    assert next(h for h in view["history"] if h["action"] == "feedback_received")["actor"]["kind"] == "customer"
 
     uow = new_uow()
     with uow:

@@ -41,3 +41,16 @@ def test_bad_invoice_ids_void_invoices_and_forged_links_are_404(browser, new_uow
     void_invoice(new_uow(), invoice.id, actor=STAFF, reason="wrong address")
     assert browser.get(f"{link(order)}/invoices/{invoice.id}.pdf").status_code == 404
     assert "Download invoice" not in browser.get(link(order)).text
+
+
+def test_credit_notes_download_too_but_only_this_orders(browser, new_uow, place, link) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.invoicing.service.credit_notes import issue_credit_note
+
+    mine, theirs = place(), place(email="bob@example.com")
+    note = issue_credit_note(new_uow(), mine.id, amount=1000, reason="scratched leg", actor=STAFF)
+    other = issue_credit_note(new_uow(), theirs.id, amount=500, reason="late", actor=STAFF)
+    assert f"Download credit note {note.number}" in texts(browser.get(link(mine)).text, "invoices")[0]
+    pdf = browser.get(f"{link(mine)}/credit-notes/{note.id}.pdf")
+    assert pdf.status_code == 200 and note.number in pdf_text(pdf.content)
+    assert browser.get(f"{link(mine)}/credit-notes/{other.id}.pdf").status_code == 404
+    assert browser.get(f"{link(mine)}/credit-notes/nope.pdf").status_code == 404

@@ -83,7 +83,7 @@ def test_the_page_reads_the_order_in_a_handful_of_queries(browser, order, link, 
     from sqlalchemy import event
 
     statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    listener = lambda *args: statements.append(args[2])
     event.listen(engine, "before_cursor_execute", listener)
     try:
         browser.get(link(order))
@@ -91,3 +91,25 @@ def test_the_page_reads_the_order_in_a_handful_of_queries(browser, order, link, 
         event.remove(engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 10, selects
+
+
+def test_notes_marked_for_the_customer_show_and_internal_ones_do_not(browser, new_uow, order, link) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.orders.service.lifecycle import add_note
+
+    add_note(new_uow(), order.id, actor=STAFF, body="Your chairs leave our workshop on Friday.",
+             visible_to_customer=True)
+    add_note(new_uow(), order.id, actor=STAFF, body="Customer sounded annoyed on the phone")
+    page = browser.get(link(order)).text
+    assert text(page, "notes").endswith("Your chairs leave our workshop on Friday.")
+    assert "annoyed" not in page
+
+
+def test_a_backordered_order_says_what_waits(browser, new_uow, link) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.orders.service.placement import place_order
+    from tests.builders import basic_store, order_cmd
+
+    basic_store(new_uow, stock=1, backorderable=True)
+    order = place_order(new_uow(), order_cmd(("RED-CHAIR", 3)), actor=STAFF)
+    page = browser.get(link(order)).text
+    assert "Some items are on backorder" in text(page, "backorder")
+    assert "2 on backorder" in texts(page, "lines")[0]

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -155,8 +154,25 @@ def invoice_pdf(request: Request, token: str, invoice_id: str) -> Response:
         invoice = service.customer_invoice(_uow(request, read_only=True), order_id, invoice_id)
     except NotFound:
         return _not_found(request)
-    return Response(render_pdf(invoice.snapshot), media_type="application/pdf", headers={
-        **HEADERS, "Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
+    return _pdf(invoice.snapshot, invoice.number)
+
+
+@router.get("/track/{token}/credit-notes/{credit_note_id}.pdf")
+def credit_note_pdf(request: Request, token: str, credit_note_id: str) -> Response:
+    """One of this order's credit notes (what a refund gave back) as PDF; any other id is a 404."""
+    order_id = _order_id(request, token)
+    if order_id is None:
+        return _not_found(request)
+    try:
+        note = service.customer_credit_note(_uow(request, read_only=True), order_id, credit_note_id)
+    except NotFound:
+        return _not_found(request)
+    return _pdf(note.snapshot, note.number)
+
+
+def _pdf(snapshot: dict[str, Any], number: str) -> Response:
+    return Response(render_pdf(snapshot), media_type="application/pdf", headers={
+        **HEADERS, "Content-Disposition": f'inline; filename="{number}.pdf"'})
 
 
 def _same_origin(request: Request) -> bool:

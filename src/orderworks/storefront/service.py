@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import ClassVar
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -17,9 +16,9 @@ from orderworks.core.errors import DomainError, NotFound, ValidationFailed
 from orderworks.core.ids import new_id
 from orderworks.core.store import Store, get_store
 from orderworks.core.uow import UnitOfWork
-from orderworks.invoicing.models import Invoice
+from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.orders import history
-from orderworks.orders.models import Order
+from orderworks.orders.models import Order, OrderNote
 from orderworks.orders.service.loading import order_for_update, parse_order_id
 from orderworks.payments.models import Payment
 from orderworks.payments.service.claims import order_money
@@ -93,6 +92,8 @@ class CustomerOrder:
     payments: list[Payment]
     balance_due: int
     invoices: list[Invoice]
+    credit_notes: list[CreditNote]
+    notes: list[OrderNote]  # only those staff marked for the customer
     shipments: list[ShipmentInfo]
     feedback: OrderFeedback | None
 
@@ -118,24 +119,44 @@ def customer_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> CustomerOrder:
                                             .order_by(Payment.created_at, Payment.id)).scalars())
         invoices = list(uow.session.execute(select(Invoice).where(Invoice.order_id == oid, Invoice.status != "void")
                                             .order_by(Invoice.issued_at, Invoice.id)).scalars())
+        credit_notes = list(uow.session.execute(select(CreditNote).where(CreditNote.order_id == oid)
+                                                .order_by(CreditNote.issued_at, CreditNote.id)).scalars())
+        notes = list(uow.session.execute(select(OrderNote).where(OrderNote.order_id == oid,
+                                                                 OrderNote.visible_to_customer.is_(True))
+                                         .order_by(OrderNote.created_at)).scalars())
         return CustomerOrder(order=order, store=get_store(uow.session), payments=payments,
                              balance_due=order_money(uow.session, order).balance_due, invoices=invoices,
+                             credit_notes=credit_notes, notes=notes,
                              shipments=shipments_for_order(uow.session, oid), feedback=feedback_for(uow.session, oid))
 
 
 def customer_invoice(uow: UnitOfWork, order_id: uuid.UUID | str, invoice_id: str) -> Invoice:
     """One of the order's own invoices (never another order's, never a void one): NotFound otherwise."""
-    oid = parse_order_id(order_id)
-    try:
-        iid = uuid.UUID(invoice_id)
-    except ValueError as exc:
-        raise NotFound("No such invoice", field="invoice_id") from exc
+    oid, iid = parse_order_id(order_id), _document_id(invoice_id)
     with uow:
         invoice = uow.session.execute(select(Invoice).where(Invoice.id == iid, Invoice.order_id == oid,
                                                             Invoice.status != "void")).scalar_one_or_none()
     if invoice is None:
         raise NotFound("No such invoice", field="invoice_id")
     return invoice
+
+
+def customer_credit_note(uow: UnitOfWork, order_id: uuid.UUID | str, credit_note_id: str) -> CreditNote:
+    """One of the order's own credit notes (a refund's paper): NotFound for any other."""
+    oid, cid = parse_order_id(order_id), _document_id(credit_note_id)
+    with uow:
+        note = uow.session.execute(select(CreditNote).where(CreditNote.id == cid, CreditNote.order_id == oid)
+                                   ).scalar_one_or_none()
+    if note is None:
+        raise NotFound("No such credit note", field="credit_note_id")
+    return note
+
+
+def _document_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise NotFound("No such document", field="document_id") from exc
 
 
 def check_feedback(rating: str | None, comment: str | None) -> tuple[int, str]:
