@@ -94,6 +94,6 @@ def test_a_forged_or_damaged_token_is_a_404_page(browser, order, link) -> None: 
 
 def test_the_page_keeps_its_link_to_itself(browser, order, link) -> None:  # type: ignore[no-untyped-def]
     page = browser.get(link(order))
-    assert page.headers["referrer-policy"] == "no-referrer"  # the token never reaches a carrier's site
+    assert page.headers["referrer-policy"] == "same-origin"  # the token never reaches a carrier's site
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
