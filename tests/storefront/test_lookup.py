@@ -97,3 +97,19 @@ def test_the_page_keeps_its_link_to_itself(browser, order, link) -> None:  # typ
     assert page.headers["referrer-policy"] == "same-origin"  # the token never reaches a carrier's site
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+def test_the_limit_lifts_when_the_window_has_passed(new_uow, order) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+
+    limit = LookupLimit(allowed=2)
+    with time_machine.travel("2030-01-01 09:00:00+00:00", tick=False) as clock:
+        for _ in range(2):
+            with pytest.raises(Exception, match="No order matches"):
+                find_order_for_customer(new_uow(), number=order.number, email="x@example.com", client="c1",
+                                        limit=limit)
+        with pytest.raises(TooManyLookups):
+            find_order_for_customer(new_uow(), number=order.number, email="ada@example.com", client="c1", limit=limit)
+        clock.shift(16 * 60)
+        assert find_order_for_customer(new_uow(), number=order.number, email="ada@example.com", client="c1",
+                                       limit=limit) == order.id

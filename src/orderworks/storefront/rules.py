@@ -129,3 +129,16 @@ def card_brand_name(brand: str | None) -> str | None:
     if not brand:
         return None
     return BRAND_NAMES.get(brand.lower(), brand.replace("_", " ").title())
+
+
+CARRIER_NAMES = {"builtin": "orderworks Post", "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL",
+                 "dhl_express": "DHL Express", "dhl_ecommerce": "DHL eCommerce", "canada_post": "Canada Post",
+                 "royal_mail": "Royal Mail", "dpd": "DPD", "gls": "GLS", "postnl": "PostNL",
+                 "australia_post": "Australia Post", "easypost": "EasyPost"}
+
+
+def carrier_name(code: str | None) -> str | None:
+    """'fedex' -> 'FedEx': the carrier as the customer knows it (an unknown code is shown as given)."""
+    if not code:
+        return None
+    return CARRIER_NAMES.get(code.strip().lower(), code)
