@@ -26,6 +26,8 @@ from orderworks.orders.api import build_router as build_orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 from orderworks.payments.api import router as payments_router
 from orderworks.payments.api import webhooks as webhooks_router
+from orderworks.storefront.api import router as feedback_router
+from orderworks.storefront.pages import router as storefront_router
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -47,7 +49,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     orders_router = build_orders_router(WHOLE_ORDER)
     for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
                    webhooks_router, invoicing_router, fulfillment_router, carrier_webhooks_router,
-                   webhook_endpoints_router, notifications_router):
+                   webhook_endpoints_router, notifications_router,
+                   feedback_router, storefront_router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])

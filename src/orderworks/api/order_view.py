@@ -18,6 +18,8 @@ from orderworks.orders.schemas import OrderOut
 from orderworks.orders.service.queries import get_order
 from orderworks.payments.schemas import PaymentOut
 from orderworks.payments.service.queries import payments_for_order
+from orderworks.storefront.queries import feedback_for
+from orderworks.storefront.schemas import FeedbackOut
 
 
 class OrderDetailOut(OrderOut):
@@ -27,6 +29,7 @@ class OrderDetailOut(OrderOut):
     credit_notes: list[CreditNoteSummaryOut]
     shipments: list[ShipmentOut]
     emails: list[EmailOut]
+    feedback: FeedbackOut | None = None  # the customer's rating and comment after delivery
 
 
 def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
@@ -36,6 +39,7 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         documents = order_documents(uow, view.order.id)
         shipments = shipments_for_order(uow, view.order.id)
         emails = emails_for_order(uow.session, view.order.id)
+        feedback = feedback_for(uow.session, view.order.id)
     base = OrderOut.from_view(view.order, view.history, view.notes)
     return OrderDetailOut(
         **dict(base), balance_due=to_decimal_string(balance, view.order.currency),
@@ -43,7 +47,8 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         invoices=[InvoiceSummaryOut.from_model(i) for i in documents.invoices],
         credit_notes=[CreditNoteSummaryOut.from_model(c) for c in documents.credit_notes],
         shipments=[ShipmentOut.from_view(s) for s in shipments],
-        emails=[EmailOut.from_model(e) for e in emails])
+        emails=[EmailOut.from_model(e) for e in emails],
+        feedback=FeedbackOut.from_model(feedback) if feedback else None)
 
 
 WHOLE_ORDER = OrderPresenter(OrderDetailOut, show_order)

@@ -17,5 +17,6 @@ from orderworks.notifications import models as _notifications  # noqa: F401
 from orderworks.notifications.webhooks import models as _webhooks  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401
 from orderworks.payments import models as _payments  # noqa: F401
+from orderworks.storefront import models as _storefront  # noqa: F401
 
 metadata = Base.metadata
