@@ -43,6 +43,8 @@ class Store(Base):
     # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
     payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Back office: an order not shipped this many days after it was placed shows as "late".
+    ship_promise_days: Mapped[int] = mapped_column(default=2, server_default="2")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -1,0 +1,9 @@
+"""One module per screen, each with a `router`; ROUTERS is what the back-office app includes, in this order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from orderworks.backoffice.views import login, orders
+
+ROUTERS: list[APIRouter] = [login.router, orders.router]
