@@ -43,6 +43,44 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> TestCli
 
 
 @pytest.fixture
+def gateway(app, tmp_path):  # type: ignore[no-untyped-def]
+    """The built-in test gateway in its own file, set on the API app (the back office charges through it)."""
+    from orderworks.payments.gateways.test import TestGateway
+
+    app.state.payment_gateway = TestGateway(tmp_path / "gateway.db")
+    return app.state.payment_gateway
+
+
+@pytest.fixture
+def placed(new_uow: Callable[[], UnitOfWork]) -> Callable[..., object]:
+    """`placed(quantity=2, email=...)`: an order placed on basic_store (2 x RED-CHAIR is $110.47)."""
+    from orderworks.orders.service.placement import place_order
+    from tests.builders import STAFF, basic_store, order_cmd
+
+    basic_store(new_uow, stock=100)
+
+    def _place(quantity: int = 2, **overrides: object) -> object:
+        return place_order(new_uow(), order_cmd(("RED-CHAIR", quantity), **overrides), actor=STAFF)
+
+    return _place
+
+
+@pytest.fixture
+def authorized(new_uow, gateway, placed):  # type: ignore[no-untyped-def]
+    """`authorized()`: a placed order with its card authorized, not captured (payment status "Authorized")."""
+    from orderworks.payments.service.authorize import authorize_payment
+    from tests.builders import STAFF
+    from tests.payments.cards import card
+
+    def _authorized(**overrides: object):  # type: ignore[no-untyped-def]
+        order = placed(**overrides)
+        authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=False)
+        return order
+
+    return _authorized
+
+
+@pytest.fixture
 def make_staff(new_uow: Callable[[], UnitOfWork]) -> Callable[..., str]:
     """A staff login with `role`; returns its email (the password is PASSWORD)."""
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from orderworks.backoffice.views import login, orders
+from orderworks.backoffice.views import login, order, orders
 
-ROUTERS: list[APIRouter] = [login.router, orders.router]
+ROUTERS: list[APIRouter] = [login.router, orders.router, order.router]
