@@ -84,8 +84,11 @@ def authorized(new_uow, gateway, placed):  # type: ignore[no-untyped-def]
 def make_staff(new_uow: Callable[[], UnitOfWork]) -> Callable[..., str]:
     """A staff login with `role`; returns its email (the password is PASSWORD)."""
 
+    made: list[str] = []
+
     def _make(role: str = "owner", email: str | None = None, name: str | None = None) -> str:
-        address = email or f"{role}@shop.example"
+        address = email or f"{role}{len(made) or ''}@shop.example"
+        made.append(address)
         create_staff(new_uow(), email=address, name=name or role.replace("_", " ").title(), password=PASSWORD,
                      role=role)
         return address
