@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from orderworks.backoffice.views import bulk, login, order, orders
+from orderworks.backoffice.views import bulk, login, order, order_edit, orders
 
-ROUTERS: list[APIRouter] = [login.router, orders.router, bulk.router, order.router]
+ROUTERS: list[APIRouter] = [login.router, orders.router, bulk.router, order_edit.router, order.router]
