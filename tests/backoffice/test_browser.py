@@ -48,7 +48,23 @@ def _is_sqlite(request) -> bool:  # type: ignore[no-untyped-def]
     return "sqlite" in request.node.callspec.id
 
 
-def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, placed, request, factory):
+def _more_orders(placed, authorized, new_uow) -> None:  # type: ignore[no-untyped-def]
+    """A grid worth looking at: an authorized order, a held one, one paid by check."""
+    from orderworks.orders.service.lifecycle import hold_order
+    from orderworks.orders.service.placement import Customer
+    from orderworks.payments.service.offline import record_offline_payment
+    from tests.builders import STAFF
+
+    authorized(customer=Customer("grace@example.com", "Grace Hopper"), channel="phone")
+    held = placed(quantity=1, customer=Customer("alan@example.com", "Alan Turing"))
+    hold_order(new_uow(), held.id, actor=STAFF, reason="address check")
+    by_check = placed(quantity=3, customer=Customer("edsger@example.com", "Edsger Dijkstra"), channel="in_store")
+    record_offline_payment(new_uow(), by_check.id, method="check", reference="CHK-1009", actor=STAFF)
+
+
+def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, placed, authorized, new_uow,
+                                                   request, factory):
+    _more_orders(placed, authorized, new_uow)
     order = placed()
     email = make_staff("owner", name="Olive Owner")
     _accept_dialogs(page)
