@@ -70,4 +70,12 @@ def later_panels(uow: UnitOfWork, order_id: uuid.UUID) -> tuple[list[Any], list[
     """The shipments panel (fulfillment) and the emails-sent panel (notifications.queries.emails_for_order).
     Both areas are being built alongside the back office: until they are merged these are empty, and the
     templates order/_shipments.html and order/_emails.html say so."""
-    return [], []
+    return [], _emails(uow, order_id)
+
+
+def _emails(uow: UnitOfWork, order_id: uuid.UUID) -> list[Any]:
+    try:
+        from orderworks.notifications.queries import emails_for_order
+    except ImportError:  # the notifications area (emails helper) is not merged yet
+        return []
+    return list(emails_for_order(uow.session, order_id))
