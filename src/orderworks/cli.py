@@ -17,6 +17,7 @@ from orderworks.cli_events import events_app, jobs_app, worker
 from orderworks.cli_fulfillment import register as register_fulfillment_commands
 from orderworks.cli_invoicing import invoices_app
 from orderworks.cli_payments import app as payments_app
+from orderworks.cli_staff import staff_app
 from orderworks.cli_webhooks import app as webhooks_app
 from orderworks.core.actor import Actor
 from orderworks.core.db import make_engine
@@ -40,6 +41,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payments_app, name="payments")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(staff_app, name="staff")
 app.command("worker")(worker)
 register_catalog_commands(app)  # products, locations, stock, vendors, import
 register_fulfillment_commands(app)  # ship --csv, shipments, pick-list, manifest
@@ -75,17 +77,19 @@ def apikey_create(role: Annotated[str, typer.Option(help="owner, customer_servic
 def demo(host: str = "127.0.0.1", port: int = 8000, serve: Annotated[bool, typer.Option(help="Start the server")] = True) -> None:
     """Migrate, load demo data (once), print an API key and serve the API."""
     from orderworks.core.migrate import upgrade
-    from orderworks.demo import load_demo
+    from orderworks.demo import ensure_demo_staff, load_demo
 
     url = get_settings().database_url
     make_engine(url).dispose()
     upgrade(url)
     issued = load_demo(_factory())
+    staff_email, staff_password = ensure_demo_staff(_factory())
     console.print("[bold]Demo data loaded.[/bold] Try:")
     # Plain print: rich would wrap the long key across lines and break copy and paste.
     print(f"  curl -H 'Authorization: Bearer {issued.key}' http://{host}:{port}/api/v1/orders", flush=True)
     console.print("  orderworks orders list")
     console.print(f"API docs: http://{host}:{port}/docs")
+    print(f"Back office: http://{host}:{port}/admin/  sign in as {staff_email} / {staff_password}", flush=True)
     console.print("Owner API key:")
     print(issued.key, flush=True)
     if serve:

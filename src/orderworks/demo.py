@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderworks.backoffice.models import StaffUser
+from orderworks.backoffice.service import create_staff
 from orderworks.catalog.models import Variant
 from orderworks.catalog.service import ProductSpec, create_product, create_vendor
 from orderworks.core.actor import Actor
@@ -28,6 +30,21 @@ PRODUCTS = [
 ]
 SHIP_TO = Address(name="Ada Lovelace", line1="1600 Amphitheatre Pkwy", city="Mountain View", region="CA",
                   postal_code="94043", country="US")
+
+
+# The back office's demo login (printed by `orderworks demo`): an owner, so every screen and button shows.
+DEMO_STAFF_EMAIL = "owner@demo.example"
+DEMO_STAFF_PASSWORD = "demo-owner-2026"
+
+
+def ensure_demo_staff(factory: sessionmaker[Session]) -> tuple[str, str]:
+    """The demo owner login, created on first use."""
+    with factory() as session:
+        exists = session.execute(select(StaffUser.id).where(StaffUser.email == DEMO_STAFF_EMAIL)).first()
+    if not exists:
+        create_staff(UnitOfWork(factory), email=DEMO_STAFF_EMAIL, name="Demo Owner", password=DEMO_STAFF_PASSWORD,
+                     role="owner")
+    return DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 
 
 def is_loaded(factory: sessionmaker[Session]) -> bool:

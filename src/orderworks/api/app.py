@@ -11,6 +11,7 @@ from orderworks import __version__
 from orderworks.api.errors import install_error_handlers
 from orderworks.api.metrics import install_metrics
 from orderworks.api.order_view import WHOLE_ORDER
+from orderworks.backoffice.app import create_backoffice
 from orderworks.catalog.api import router as catalog_router
 from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.logs import configure_logging
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    webhook_endpoints_router, notifications_router,
                    feedback_router, storefront_router):
         app.include_router(router)
+    # The staff web UI: its own sub-application (sessions, CSRF), outside the API's OpenAPI document.
+    app.mount("/admin", create_backoffice(settings, app.state.session_factory, parent=app))
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:

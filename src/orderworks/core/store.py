@@ -54,6 +54,8 @@ class Store(Base):
     # Notifications: the feedback request a number of days after delivery (0: none); staff emails to `email`.
     feedback_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
     staff_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Back office: an order not shipped this many days after it was placed shows as "late".
+    ship_promise_days: Mapped[int] = mapped_column(default=2, server_default="2")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orderworks.backoffice import models as _backoffice  # noqa: F401
 from orderworks.catalog import models as _catalog  # noqa: F401
 from orderworks.core import apikeys as _apikeys  # noqa: F401
 from orderworks.core import idempotency as _idempotency  # noqa: F401

@@ -63,10 +63,23 @@ class OrderFilter:
     created_to: datetime | None = None
     q: str | None = None
     backordered: bool | None = None
+    # Any of several values (the back office's saved views: "ready to ship" is paid and not yet shipped).
+    statuses: tuple[str, ...] | None = None
+    payment_statuses: tuple[str, ...] | None = None
+    fulfillment_statuses: tuple[str, ...] | None = None
+
+
+def filtered_orders(f: OrderFilter) -> Select[tuple[Order]]:
+    """The order list's statement for a filter, unsorted (callers add their keyset order)."""
+    return _filtered(f)
 
 
 def _filtered(f: OrderFilter) -> Select[tuple[Order]]:
     stmt = select(Order)
+    for column, values in ((Order.status, f.statuses), (Order.payment_status, f.payment_statuses),
+                           (Order.fulfillment_status, f.fulfillment_statuses)):
+        if values is not None:
+            stmt = stmt.where(column.in_(values))
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
                           (Order.fulfillment_status, f.fulfillment_status), (Order.channel, f.channel),
                           (Order.backordered, f.backordered)):
