@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from orderworks.core.settings import Settings
 from orderworks.core.uow import UnitOfWork
+from orderworks.notifications import feedback, staff
+from orderworks.notifications.webhooks import delivery as webhook_delivery
 from orderworks.orders.service.lifecycle import cancel_unpaid_order, unpaid_orders_past_timeout
 from orderworks.payments.gateways import gateway_from_settings
 from orderworks.payments.service.expiry import expire_authorization, payment_in_flight, stale_authorizations
@@ -74,13 +76,12 @@ JOBS: tuple[Job, ...] = (
         "Resolve gateway calls a crash left in progress, asking the gateway what happened"),
     Job("release-declined-stock", "*/5 * * * *", release_declined_order_stock,
         "Put back on sale the stock of orders whose payment was declined long enough ago"),
-    # --- Slots the coordinator fills at merge (functions per /work/briefs/contracts.md, "Scheduled jobs") ---
-    # Job("send-feedback-requests", "*/15 * * * *", notifications.feedback.send_due_feedback_requests,
-    #     "Ask for feedback the store's set number of days after delivery"),
-    # Job("retry-webhook-deliveries", "* * * * *", notifications.webhooks.delivery.retry_due_deliveries,
-    #     "Send again the webhook deliveries whose backoff is over"),
-    # Job("failed-deliveries-digest", "0 8 * * *", notifications.staff.send_failed_deliveries_digest,
-    #     "Tell staff each morning which emails and webhooks could not be delivered"),
+    Job("send-feedback-requests", "*/15 * * * *", feedback.send_due_feedback_requests,
+        "Ask for feedback the store's feedback_request_days after delivery"),
+    Job("retry-webhook-deliveries", "* * * * *", webhook_delivery.retry_due_deliveries,
+        "Send again the webhook deliveries whose backoff is over"),
+    Job("failed-deliveries-digest", "0 8 * * *", staff.send_failed_deliveries_digest,
+        "Tell staff each morning which event deliveries were parked as failed since the last digest"),
 )
 
 
