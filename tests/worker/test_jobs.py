@@ -184,7 +184,11 @@ def test_the_jobs_table_is_what_the_worker_schedules(tmp_path: Path) -> None:
     worker = create_worker(Settings(database_url=f"sqlite:///{tmp_path}/x.db", var_dir=tmp_path), registry={})
     names = [job.name for job in JOBS]
     assert len(set(names)) == len(names)
-    # at minute 15 of the hour every job is due (each runs every 5 minutes or hourly at :15)
-    due = worker.huey.read_periodic(datetime(2026, 12, 1, 10, 15))
-    assert sorted(task.name for task in due) == sorted(f"orderworks.job.{name}" for name in names)
-    assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 10, 16))} == set()
+    # at 08:15 UTC every job is due but the morning digest (08:00); at 10:16 only the every-minute webhook retries
+    due = worker.huey.read_periodic(datetime(2026, 12, 1, 8, 15))
+    assert sorted(task.name for task in due) == sorted(
+        f"orderworks.job.{name}" for name in names if name != "failed-deliveries-digest")
+    assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 8, 0))} >= {
+        "orderworks.job.failed-deliveries-digest"}
+    assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 10, 16))} == {
+        "orderworks.job.retry-webhook-deliveries"}
