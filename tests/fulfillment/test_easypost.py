@@ -167,3 +167,22 @@ def test_get_carrier_builds_easypost_from_settings(easypost_server) -> None:  # 
         get_carrier("easypost", Settings(easypost_api_key=None))
     assert missing.value.code == "carrier_not_configured"
     assert Path(RECORDED / "README.md").exists()
+
+
+def test_a_parcel_shipped_by_hand_is_followed_through_an_easypost_tracker(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", "/v2/trackers", "tracker_create.json")
+    ep = carrier(easypost_server)
+
+    update = ep.track("1Z999AA10123456784", carrier="ups")
+
+    assert (update.tracking_number, update.status) == ("1Z999AA10123456784", "in_transit")
+    sent, = easypost_server.requests("POST", "/v2/trackers")
+    assert sent.body == {"tracker": {"tracking_code": "1Z999AA10123456784", "carrier": "UPS"}}
+    assert ep.tracking_url("1Z999AA10123456784").startswith("https://track.easypost.com/")
+
+
+def test_an_unknown_tracking_number_is_refused(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", "/v2/trackers", "error_tracker_invalid.json", status=422)
+    with pytest.raises(CarrierError) as refused:
+        carrier(easypost_server).track("NOPE")
+    assert (refused.value.code, refused.value.retryable) == ("invalid_tracking_code", False)
