@@ -57,6 +57,17 @@ def test_buys_the_requested_service(easypost_server, service) -> None:  # type: 
     assert (label.service, label.tracking_number, label.cost) == ("Express", "9470100106068143633126", 4455)
 
 
+def test_a_label_bought_as_png_is_converted_to_pdf(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", r"/v2/shipments/shp_\w+/buy", "shipment_buy_png_label.json")
+    easypost_server.answer("GET", r"/v2/shipments/shp_\w+/label", "shipment_label_pdf.json")
+
+    label = carrier(easypost_server).buy_label(label_request(KEY))
+
+    assert label.label_pdf.startswith(b"%PDF-")
+    convert, = easypost_server.requests("GET", r"/v2/shipments/shp_\w+/label")
+    assert convert.query == {"file_format": ["PDF"]}
+
+
 def test_a_service_no_carrier_offers_is_refused_before_buying(easypost_server) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CarrierError) as refused:
         carrier(easypost_server).buy_label(label_request(KEY, service="FedEx:Overnight"))
