@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import traceback
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -105,11 +106,6 @@ def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = 
     return events
 
 
-def _deliveries(session: Session, event_id: uuid.UUID) -> dict[str, EventDelivery]:
-    rows = session.execute(select(EventDelivery).where(EventDelivery.event_id == event_id)).scalars()
-    return {row.subscriber: row for row in rows}
-
-
 def _delivery(session: Session, event: Event, subscriber: Subscriber, *, lock: bool) -> EventDelivery | None:
     stmt = select(EventDelivery).where(EventDelivery.event_id == event.id,
                                        EventDelivery.subscriber == subscriber.name)
@@ -183,24 +179,38 @@ def _record_failure(factory: sessionmaker[Session], event: Event, subscriber: Su
                 attempts=row.attempts, parked=parked, error=error)
 
 
-def _settle(factory: sessionmaker[Session], event: Event, subscribers: Sequence[Subscriber]) -> str:
-    """Mark the event done, failed (a delivery is parked) or due again at its earliest retry."""
+def _settled(deliveries: Mapping[str, EventDelivery], subscribers: Sequence[Subscriber]) -> dict[str, Any]:
+    """An event's new state: done, failed (a delivery is parked) or pending again at its earliest retry."""
+    states = [deliveries[s.name].status if s.name in deliveries else "pending" for s in subscribers]
+    if all(state == "done" for state in states):
+        return {"status": "done"}
+    if "failed" in states:
+        return {"status": "failed"}
+    retries = [d.next_attempt_at for d in deliveries.values() if d.status == "retrying" and d.next_attempt_at]
+    return {"status": "pending", "available_at": min(retries) if retries else now()}
+
+
+def _settle(factory: sessionmaker[Session], events: Sequence[Event], registry: Registry) -> None:
+    """Record what became of a batch's events, in one transaction (one UPDATE for all the done ones)."""
     with UnitOfWork(factory) as uow:
-        deliveries = _deliveries(uow.session, event.id)
-        states = [deliveries[s.name].status if s.name in deliveries else "pending" for s in subscribers]
-        values: dict[str, Any]
-        if all(state == "done" for state in states):
-            values = {"status": "done"}
-        elif "failed" in states:
-            values = {"status": "failed"}
-        else:
-            retries = [d.next_attempt_at for d in deliveries.values() if d.status == "retrying" and d.next_attempt_at]
-            values = {"status": "pending", "available_at": min(retries) if retries else now()}
-        uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == event.id)
-                            .values(attempts=OutboxEvent.attempts + 1, **values)
-                            .execution_options(synchronize_session=False))
+        deliveries: dict[uuid.UUID, dict[str, EventDelivery]] = defaultdict(dict)
+        for row in uow.session.execute(select(EventDelivery)
+                                       .where(EventDelivery.event_id.in_([e.id for e in events]))).scalars():
+            deliveries[row.event_id][row.subscriber] = row
+        done: list[uuid.UUID] = []
+        for event in events:
+            values = _settled(deliveries[event.id], registry.get(event.type, ()))
+            if values["status"] == "done":
+                done.append(event.id)
+                continue
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == event.id)
+                                .values(attempts=OutboxEvent.attempts + 1, **values)
+                                .execution_options(synchronize_session=False))
+        if done:
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(done))
+                                .values(attempts=OutboxEvent.attempts + 1, status="done")
+                                .execution_options(synchronize_session=False))
         uow.commit()
-    return str(values["status"])
 
 
 def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int = 100,
@@ -211,10 +221,10 @@ def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int
     (harmless, the delivery rows deduplicate, but wasted work)."""
     events = _lease_batch(factory, limit, lease)
     for event in events:
-        subscribers = registry.get(event.type, ())
-        for subscriber in subscribers:
+        for subscriber in registry.get(event.type, ()):
             _deliver(factory, event, subscriber)
-        _settle(factory, event, subscribers)
+    if events:
+        _settle(factory, events, registry)
     return len(events)
 
 
