@@ -91,19 +91,29 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = LEASE) -> list[Event]:
+def _lease(factory: sessionmaker[Session], limit: int, lease: timedelta) -> tuple[list[Event], set[tuple[uuid.UUID, str]]]:
+    """Lease a batch of due events; also returns which (event, subscriber) pairs already have a delivery row (a
+    retry, or a relay that died mid-event), the only ones whose row must be read and locked before delivering."""
     at = now()
     with UnitOfWork(factory) as uow:
         rows = list(uow.session.execute(
             select(OutboxEvent).where(OutboxEvent.status == "pending", OutboxEvent.available_at <= at)
             .order_by(OutboxEvent.created_at, OutboxEvent.id).limit(limit)
             .with_for_update(skip_locked=True)).scalars())
+        started: set[tuple[uuid.UUID, str]] = set()
         if rows:
-            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_([r.id for r in rows]))
+            ids = [r.id for r in rows]
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids))
                                 .values(available_at=at + lease).execution_options(synchronize_session=False))
+            started = {(event_id, name) for event_id, name in uow.session.execute(
+                select(EventDelivery.event_id, EventDelivery.subscriber).where(EventDelivery.event_id.in_(ids)))}
         events = [Event(r.id, r.type, r.aggregate_id, dict(r.payload), r.created_at) for r in rows]
         uow.commit()
-    return events
+    return events, started
+
+
+def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = LEASE) -> list[Event]:
+    return _lease(factory, limit, lease)[0]
 
 
 def _delivery(session: Session, event: Event, subscriber: Subscriber, *, lock: bool) -> EventDelivery | None:
@@ -127,14 +137,16 @@ def _mark_done(uow: UnitOfWork, row: EventDelivery | None, event: Event, subscri
     uow.commit()
 
 
-def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
-    """Run one subscriber for one event; True when it is done (now or before)."""
+def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber, *, fresh: bool = False) -> bool:
+    """Run one subscriber for one event; True when it is done (now or before). `fresh`: it had no delivery row at
+    the lease, so there is none to read; should another relay deliver it meanwhile (an expired lease), the unique
+    delivery row refuses this one's insert and its effects roll back with it."""
     if subscriber.own_transactions:
         return _deliver_on_its_own(factory, event, subscriber)
     uow = UnitOfWork(factory)
     try:
         with uow:
-            existing = _delivery(uow.session, event, subscriber, lock=True)
+            existing = None if fresh else _delivery(uow.session, event, subscriber, lock=True)
             if not _due(existing):
                 return existing is not None and existing.status == "done"
             subscriber.handle(uow, event)
@@ -219,10 +231,10 @@ def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int
 
     `lease` must comfortably exceed the time a batch takes: past it, another relay may pick the events up too
     (harmless, the delivery rows deduplicate, but wasted work)."""
-    events = _lease_batch(factory, limit, lease)
+    events, started = _lease(factory, limit, lease)
     for event in events:
         for subscriber in registry.get(event.type, ()):
-            _deliver(factory, event, subscriber)
+            _deliver(factory, event, subscriber, fresh=(event.id, subscriber.name) not in started)
     if events:
         _settle(factory, events, registry)
     return len(events)
