@@ -73,6 +73,18 @@ def _wait_done(factory, timeout: float) -> float:  # type: ignore[no-untyped-def
     return time.perf_counter() - started
 
 
+def commit_ms(engine, commits: int = 200) -> float:  # type: ignore[no-untyped-def]
+    """The database's own floor, measured just before a run: ms per one-row INSERT + COMMIT (the relay's unit)."""
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS bench_commit_floor (x int)"))
+        conn.commit()
+        started = time.perf_counter()
+        for _ in range(commits):
+            conn.execute(text("INSERT INTO bench_commit_floor VALUES (1)"))
+            conn.commit()
+        return round((time.perf_counter() - started) * 1000 / commits, 2)
+
+
 def run(url: str, *, events: int, workers: int, batch: int, redis_url: str | None, tmp: Path) -> dict[str, object]:
     engine = make_engine(url, pool_size=2)
     factory = make_session_factory(engine)
@@ -91,6 +103,7 @@ def run(url: str, *, events: int, workers: int, batch: int, redis_url: str | Non
     try:
         _emit(factory, -workers * 10, workers * 10)  # warm-up: every worker up, connected and idle again
         _wait_done(factory, 120)
+        floor = commit_ms(engine)
         _emit(factory, 0, events)
         elapsed = _wait_done(factory, 600)
     finally:
@@ -113,7 +126,8 @@ def run(url: str, *, events: int, workers: int, batch: int, redis_url: str | Non
     assert rows[0] == 2 * (events + workers * 10) and rows[1] == 1, rows  # every delivery once, none twice
     return {"database": "postgresql", "queue": "redis" if redis_url else "sqlite", "workers": workers,
             "events": events, "deliveries": 2 * events, "seconds": round(elapsed, 3),
-            "events_per_second": round(events / elapsed, 1), "deliveries_per_second": round(2 * events / elapsed, 1)}
+            "events_per_second": round(events / elapsed, 1), "deliveries_per_second": round(2 * events / elapsed, 1),
+            "commit_ms": floor, "ms_per_event_per_worker": round(elapsed * 1000 * workers / events, 1)}
 
 
 def main() -> None:
@@ -133,10 +147,12 @@ def main() -> None:
         for workers in args.workers:
             results.append(run(args.pg, events=args.events, workers=workers, batch=args.batch, redis_url=redis_url,
                                tmp=Path(tmpdir)))
-    print(f"{'database':<12}{'queue':<8}{'workers':>8}{'events':>8}{'seconds':>10}{'events/s':>10}{'deliveries/s':>14}")
+    print(f"{'database':<12}{'queue':<8}{'workers':>8}{'events':>8}{'seconds':>10}{'events/s':>10}"
+          f"{'deliveries/s':>14}{'commit ms':>11}")
     for r in results:
         print(f"{r['database']:<12}{r['queue']:<8}{r['workers']:>8}{r['events']:>8}{r['seconds']:>10}"
-              f"{r['events_per_second']:>10}{r['deliveries_per_second']:>14}")
+              f"{r['events_per_second']:>10}{r['deliveries_per_second']:>14}{r['commit_ms']:>11}")
+    print("commit ms: one-row INSERT + COMMIT on the same database just before the run (the floor of a delivery)")
     out = args.out / "events.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"at": datetime.now(UTC).isoformat(), "machine": platform.platform(),

@@ -192,3 +192,16 @@ def test_the_jobs_table_is_what_the_worker_schedules(tmp_path: Path) -> None:
         "orderworks.job.failed-deliveries-digest"}
     assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 10, 16))} == {
         "orderworks.job.retry-webhook-deliveries"}
+
+
+def test_the_worker_runs_a_job_as_its_huey_periodic_task(place, new_uow, factory, settings) -> None:  # type: ignore[no-untyped-def]
+    from orderworks.worker import create_worker
+
+    setup.update_store(new_uow(), {"unpaid_order_timeout_minutes": 5})
+    order = place()
+    worker = create_worker(settings, factory=factory, registry={})
+    [task] = [t for t in worker.huey.read_periodic(datetime(2026, 12, 1, 10, 15))
+              if t.name == "orderworks.job.cancel-unpaid-orders"]
+    with time_machine.travel(now() + timedelta(minutes=10), tick=False):
+        assert worker.huey.execute(task) == 1
+    assert _order(new_uow, order.id).status == "canceled"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import traceback
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,24 +92,29 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = LEASE) -> list[Event]:
+def _lease(factory: sessionmaker[Session], limit: int, lease: timedelta) -> tuple[list[Event], set[tuple[uuid.UUID, str]]]:
+    """Lease a batch of due events; also returns which (event, subscriber) pairs already have a delivery row (a
+    retry, or a relay that died mid-event), the only ones whose row must be read and locked before delivering."""
     at = now()
     with UnitOfWork(factory) as uow:
         rows = list(uow.session.execute(
             select(OutboxEvent).where(OutboxEvent.status == "pending", OutboxEvent.available_at <= at)
             .order_by(OutboxEvent.created_at, OutboxEvent.id).limit(limit)
             .with_for_update(skip_locked=True)).scalars())
+        started: set[tuple[uuid.UUID, str]] = set()
         if rows:
-            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_([r.id for r in rows]))
+            ids = [r.id for r in rows]
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids))
                                 .values(available_at=at + lease).execution_options(synchronize_session=False))
+            started = {(event_id, name) for event_id, name in uow.session.execute(
+                select(EventDelivery.event_id, EventDelivery.subscriber).where(EventDelivery.event_id.in_(ids)))}
         events = [Event(r.id, r.type, r.aggregate_id, dict(r.payload), r.created_at) for r in rows]
         uow.commit()
-    return events
+    return events, started
 
 
-def _deliveries(session: Session, event_id: uuid.UUID) -> dict[str, EventDelivery]:
-    rows = session.execute(select(EventDelivery).where(EventDelivery.event_id == event_id)).scalars()
-    return {row.subscriber: row for row in rows}
+def _lease_batch(factory: sessionmaker[Session], limit: int, lease: timedelta = LEASE) -> list[Event]:
+    return _lease(factory, limit, lease)[0]
 
 
 def _delivery(session: Session, event: Event, subscriber: Subscriber, *, lock: bool) -> EventDelivery | None:
@@ -132,14 +138,16 @@ def _mark_done(uow: UnitOfWork, row: EventDelivery | None, event: Event, subscri
     uow.commit()
 
 
-def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber) -> bool:
-    """Run one subscriber for one event; True when it is done (now or before)."""
+def _deliver(factory: sessionmaker[Session], event: Event, subscriber: Subscriber, *, fresh: bool = False) -> bool:
+    """Run one subscriber for one event; True when it is done (now or before). `fresh`: it had no delivery row at
+    the lease, so there is none to read; should another relay deliver it meanwhile (an expired lease), the unique
+    delivery row refuses this one's insert and its effects roll back with it."""
     if subscriber.own_transactions:
         return _deliver_on_its_own(factory, event, subscriber)
     uow = UnitOfWork(factory)
     try:
         with uow:
-            existing = _delivery(uow.session, event, subscriber, lock=True)
+            existing = None if fresh else _delivery(uow.session, event, subscriber, lock=True)
             if not _due(existing):
                 return existing is not None and existing.status == "done"
             subscriber.handle(uow, event)
@@ -184,24 +192,38 @@ def _record_failure(factory: sessionmaker[Session], event: Event, subscriber: Su
                 attempts=row.attempts, parked=parked, error=error)
 
 
-def _settle(factory: sessionmaker[Session], event: Event, subscribers: Sequence[Subscriber]) -> str:
-    """Mark the event done, failed (a delivery is parked) or due again at its earliest retry."""
+def _settled(deliveries: Mapping[str, EventDelivery], subscribers: Sequence[Subscriber]) -> dict[str, Any]:
+    """An event's new state: done, failed (a delivery is parked) or pending again at its earliest retry."""
+    states = [deliveries[s.name].status if s.name in deliveries else "pending" for s in subscribers]
+    if all(state == "done" for state in states):
+        return {"status": "done"}
+    if "failed" in states:
+        return {"status": "failed"}
+    retries = [d.next_attempt_at for d in deliveries.values() if d.status == "retrying" and d.next_attempt_at]
+    return {"status": "pending", "available_at": min(retries) if retries else now()}
+
+
+def _settle(factory: sessionmaker[Session], events: Sequence[Event], registry: Registry) -> None:
+    """Record what became of a batch's events, in one transaction (one UPDATE for all the done ones)."""
     with UnitOfWork(factory) as uow:
-        deliveries = _deliveries(uow.session, event.id)
-        states = [deliveries[s.name].status if s.name in deliveries else "pending" for s in subscribers]
-        values: dict[str, Any]
-        if all(state == "done" for state in states):
-            values = {"status": "done"}
-        elif "failed" in states:
-            values = {"status": "failed"}
-        else:
-            retries = [d.next_attempt_at for d in deliveries.values() if d.status == "retrying" and d.next_attempt_at]
-            values = {"status": "pending", "available_at": min(retries) if retries else now()}
-        uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == event.id)
-                            .values(attempts=OutboxEvent.attempts + 1, **values)
-                            .execution_options(synchronize_session=False))
+        deliveries: dict[uuid.UUID, dict[str, EventDelivery]] = defaultdict(dict)
+        for row in uow.session.execute(select(EventDelivery)
+                                       .where(EventDelivery.event_id.in_([e.id for e in events]))).scalars():
+            deliveries[row.event_id][row.subscriber] = row
+        done: list[uuid.UUID] = []
+        for event in events:
+            values = _settled(deliveries[event.id], subscribers_of(registry, event.type))
+            if values["status"] == "done":
+                done.append(event.id)
+                continue
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id == event.id)
+                                .values(attempts=OutboxEvent.attempts + 1, **values)
+                                .execution_options(synchronize_session=False))
+        if done:
+            uow.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(done))
+                                .values(attempts=OutboxEvent.attempts + 1, status="done")
+                                .execution_options(synchronize_session=False))
         uow.commit()
-    return str(values["status"])
 
 
 def subscribers_of(registry: Registry, event_type: str) -> tuple[Subscriber, ...]:
@@ -215,12 +237,12 @@ def relay_once(factory: sessionmaker[Session], registry: Registry, *, limit: int
 
     `lease` must comfortably exceed the time a batch takes: past it, another relay may pick the events up too
     (harmless, the delivery rows deduplicate, but wasted work)."""
-    events = _lease_batch(factory, limit, lease)
+    events, started = _lease(factory, limit, lease)
     for event in events:
-        subscribers = subscribers_of(registry, event.type)
-        for subscriber in subscribers:
-            _deliver(factory, event, subscriber)
-        _settle(factory, event, subscribers)
+        for subscriber in subscribers_of(registry, event.type):
+            _deliver(factory, event, subscriber, fresh=(event.id, subscriber.name) not in started)
+    if events:
+        _settle(factory, events, registry)
     return len(events)
 
 
