@@ -240,10 +240,14 @@ def deliver_event(uow: UnitOfWork, event: Event) -> None:
     """Relay subscriber for every event: one delivery per endpoint that wants it, then a first attempt at each
     endpoint that is not failing (a failing one's deliveries wait for the retry job). Runs in transactions of its
     own (the calls happen between them); a re-run creates nothing twice and only sends what is still due."""
-    ids = service.fan_out(uow, event_id=event.id, event_class=event.type, payload=event.payload,
-                          created_at=event.created_at)
-    if ids:
-        send_due(lambda: uow, get_settings(), now(), delivery_ids=ids)
+    with uow:  # one transaction: the deliveries, and the claim of their first attempts (the blocks nest)
+        ids = service.fan_out(uow, event_id=event.id, event_class=event.type, payload=event.payload,
+                              created_at=event.created_at)
+        claimed = claim_due(uow, now(), delivery_ids=ids) if ids else []
+        uow.commit()
+    settings = get_settings()
+    for c in claimed:
+        _send(lambda: uow, c, settings, now())
 
 
 def send_now(uow: UnitOfWork, settings: Settings, delivery_id: uuid.UUID) -> int:
