@@ -137,11 +137,11 @@ def call(claimed: Claimed, *, timeout: float) -> CallResult:
         connection.request("POST", path, body=claimed.body.encode(), headers=headers)
         response = connection.getresponse()
         text = response.read(READ_LIMIT).decode("utf-8", errors="replace")
-        ms = round((perf_counter() - start) * 1000)
+        ms = int((perf_counter() - start) * 1000)
         error = None if is_accepted(response.status) else f"HTTP {response.status} {response.reason}".strip()
         return CallResult(response.status, ms, error, short_body(text))
     except (OSError, http.client.HTTPException, ValueError) as exc:  # timeout, refused, bad answer, bad URL
-        ms = round((perf_counter() - start) * 1000)
+        ms = int((perf_counter() - start) * 1000)
         return CallResult(None, ms, f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__, None)
     finally:
         if connection is not None:

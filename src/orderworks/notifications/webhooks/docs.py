@@ -16,9 +16,8 @@ _EXAMPLE_TIME = "2026-12-01T10:15:00.123456+00:00"
 
 def _human(delay: timedelta) -> str:
     seconds = delay.total_seconds()
-    if seconds < 60:
-        return f"{round(seconds, 1):g} s"
-    return f"{round(seconds / 60, 1):g} min" if seconds < 3600 else f"{round(seconds / 3600, 1):g} h"
+    value, unit = (seconds, "s") if seconds < 60 else (seconds / 60, "min") if seconds < 3600 else (seconds / 3600, "h")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def _schedule() -> str:
