@@ -4,7 +4,8 @@ and on PostgreSQL.
 Two paths, each a real claim (commit), signed HTTP POST, record (commit) per delivery:
 - relay: events in the outbox, `relay_until_idle` with the product's subscribers (fan-out to one endpoint, first
   attempt inline), one relay;
-- job: deliveries whose first attempt failed (a 500), sent by `retry_due_deliveries` run by 1 or 4 workers at once
+- job: deliveries left to the retry job (the endpoint answered one 500, so the relay stops calling it), sent by
+  `retry_due_deliveries` run by 1 or 4 workers at once
   (each sending up to 8 calls in parallel).
 
     .venv/bin/python bench/webhooks.py [--events 300] [--workers 1 4] [--pg postgresql+psycopg://...]
@@ -59,7 +60,7 @@ def run(url: str, events: int, workers: int) -> list[dict[str, object]]:
     upgrade(url)
     engine = make_engine(url, pool_size=max(workers * 9, 10))
     factory = make_session_factory(engine)
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     rows = []
     with running_receiver() as receiver:
         receiver.secret = service.create_endpoint(new_uow(), url=receiver.url, events=["*"]).secret
@@ -71,7 +72,7 @@ def run(url: str, events: int, workers: int) -> list[dict[str, object]]:
         rows.append({"database": engine.dialect.name, "path": "relay", "workers": 1, "deliveries": events,
                      "seconds": round(relay_seconds, 3), "per_second": round(events / relay_seconds, 1)})
 
-        receiver.script = [500] * events
+        receiver.script = [500]  # the endpoint is failing: the relay leaves the rest to the job
         _emit(new_uow, events)
         relay_until_idle(factory, SUBSCRIBERS)
         later, settings = now() + timedelta(minutes=1), Settings()

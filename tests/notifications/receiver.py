@@ -1,5 +1,5 @@
 """A real HTTP receiver on 127.0.0.1 (a free port) for webhook tests: it verifies every request's Standard
-Webhooks signature and answers from a script (a status code, or "timeout": answer too late), then 200."""
+Webhooks signature and answers from a script (a status code; "timeout": answer too late; "hang": never), then 200."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook, WebhookVerificationError
 
 TIMEOUT_SLEEP = 1.5  # longer than the timeout the tests give the sender
+HANG_SLEEP = 60.0
 
 
 @dataclass
@@ -64,6 +65,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if answer == "timeout":
                 time.sleep(TIMEOUT_SLEEP)
                 answer = 200
+            if answer == "hang":  # until the test ends: the sender is killed meanwhile
+                time.sleep(HANG_SLEEP)
+                return
             payload = json.dumps({"ok": answer == 200}).encode()
             try:
                 self.send_response(int(answer))

@@ -143,3 +143,30 @@ def test_ping_sends_a_signed_test_message(client, receiver) -> None:  # type: ig
     r = client.post(f"/api/v1/webhooks/{created['id']}/ping", headers=_key()).json()
     assert r["status"] == "failed" and len(r["attempts"]) == 1
     assert client.get(f"/api/v1/webhooks/{created['id']}").json()["consecutive_failures"] == 0
+
+
+def test_a_replayed_ping_is_not_sent_again(client, receiver) -> None:  # type: ignore[no-untyped-def]
+    created = _create(client, url=receiver.url, events=["*"]).json()
+    receiver.secret = created["secret"]
+    first = client.post(f"/api/v1/webhooks/{created['id']}/ping", headers={"Idempotency-Key": "ping-1"})
+    again = client.post(f"/api/v1/webhooks/{created['id']}/ping", headers={"Idempotency-Key": "ping-1"})
+    assert again.json() == first.json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert len(receiver.requests) == 1
+
+
+def test_deleting_an_endpoint_cancels_its_waiting_deliveries(client, new_uow, factory, receiver) -> None:  # type: ignore[no-untyped-def]
+    created = _create(client, url=receiver.url, events=["order.placed"]).json()
+    receiver.secret, receiver.default = created["secret"], 500
+    _place(new_uow)
+    relay_until_idle(factory, SUBSCRIBERS)
+    assert client.delete(f"/api/v1/webhooks/{created['id']}", headers=_key()).status_code == 200
+
+    receiver.default = 200
+    assert retry_due_deliveries(factory, Settings(), now() + timedelta(hours=1)) == 0
+    assert len(receiver.requests) == 1
+    with new_uow() as uow:
+        from sqlalchemy import select
+
+        from orderworks.notifications.webhooks.models import WebhookDelivery
+
+        assert list(uow.session.execute(select(WebhookDelivery.status)).scalars()) == ["canceled"]

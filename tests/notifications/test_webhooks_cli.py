@@ -40,7 +40,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_list_deliveries_and_send_what_is_due(cli_factory) -> None:  # type: ignore[no-untyped-def]
-    new_uow = lambda: UnitOfWork(cli_factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(cli_factory)
     with running_receiver() as receiver:
         endpoint = service.create_endpoint(new_uow(), url=receiver.url, events=["*"])
         receiver.secret, receiver.script = endpoint.secret, [500]

@@ -13,7 +13,8 @@ How it never loses an event and never runs a subscriber twice:
 
 Subscribers are plain functions `handle(uow, event)` that may call use cases on the given unit of work (their
 inner `commit()` is deferred to the relay's block). Which subscriber hears which event is one table, passed in
-by the caller (orderworks/subscribers.py), so this module knows no area.
+by the caller (orderworks/subscribers.py), so this module knows no area; subscribers under the key `"*"` hear
+every event type (the webhooks).
 """
 
 from __future__ import annotations

@@ -137,11 +137,11 @@ def call(claimed: Claimed, *, timeout: float) -> CallResult:
         connection.request("POST", path, body=claimed.body.encode(), headers=headers)
         response = connection.getresponse()
         text = response.read(READ_LIMIT).decode("utf-8", errors="replace")
-        ms = round((perf_counter() - start) * 1000)
+        ms = int((perf_counter() - start) * 1000)
         error = None if is_accepted(response.status) else f"HTTP {response.status} {response.reason}".strip()
         return CallResult(response.status, ms, error, short_body(text))
     except (OSError, http.client.HTTPException, ValueError) as exc:  # timeout, refused, bad answer, bad URL
-        ms = round((perf_counter() - start) * 1000)
+        ms = int((perf_counter() - start) * 1000)
         return CallResult(None, ms, f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__, None)
     finally:
         if connection is not None:
@@ -240,10 +240,14 @@ def deliver_event(uow: UnitOfWork, event: Event) -> None:
     """Relay subscriber for every event: one delivery per endpoint that wants it, then a first attempt at each
     endpoint that is not failing (a failing one's deliveries wait for the retry job). Runs in transactions of its
     own (the calls happen between them); a re-run creates nothing twice and only sends what is still due."""
-    ids = service.fan_out(uow, event_id=event.id, event_class=event.type, payload=event.payload,
-                          created_at=event.created_at)
-    if ids:
-        send_due(lambda: uow, get_settings(), now(), delivery_ids=ids)
+    with uow:  # one transaction: the deliveries, and the claim of their first attempts (the blocks nest)
+        ids = service.fan_out(uow, event_id=event.id, event_class=event.type, payload=event.payload,
+                              created_at=event.created_at)
+        claimed = claim_due(uow, now(), delivery_ids=ids) if ids else []
+        uow.commit()
+    settings = get_settings()
+    for c in claimed:
+        _send(lambda: uow, c, settings, now())
 
 
 def send_now(uow: UnitOfWork, settings: Settings, delivery_id: uuid.UUID) -> int:

@@ -16,9 +16,8 @@ _EXAMPLE_TIME = "2026-12-01T10:15:00.123456+00:00"
 
 def _human(delay: timedelta) -> str:
     seconds = delay.total_seconds()
-    if seconds < 60:
-        return f"{round(seconds, 1):g} s"
-    return f"{round(seconds / 60, 1):g} min" if seconds < 3600 else f"{round(seconds / 3600, 1):g} h"
+    value, unit = (seconds, "s") if seconds < 60 else (seconds / 60, "min") if seconds < 3600 else (seconds / 3600, "h")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def _schedule() -> str:
@@ -85,6 +84,8 @@ date. Amounts are integer minor units (cents) with the ISO 4217 `currency` besid
 - A failed delivery is retried with exponential backoff: after {_schedule()}
   (then {_human(rules.MAX_RETRY_DELAY)} at most), {rules.MAX_ATTEMPTS} attempts in all (`ORDERWORKS_WEBHOOK_MAX_ATTEMPTS`), then it is `failed`. Staff can
   retry it (the retry route). Retries are sent by the scheduled job `retry_due_deliveries`.
+- While an endpoint is failing (an attempt failed since its last success), new deliveries to it are not sent at
+  once but by the retry job, behind the ones waiting; the first success (or a new URL) ends that.
 - Each attempt is recorded: number, status (`succeeded`, `failed`, `in_flight`, `abandoned` when a worker stopped
   during the call), response code, duration in ms, error, the start of the answer's body.
 - Delivery is at least once: a worker that dies during a call leaves the attempt `abandoned` and the delivery is

@@ -80,11 +80,13 @@ def list_endpoints(uow: UnitOfWork, *, cursor: str | None = None, limit: int = 5
 
 def update_endpoint(uow: UnitOfWork, endpoint_id: str, *, url: str | None = None, events: list[str] | None = None,
                     description: str | None = None, enabled: bool | None = None) -> WebhookEndpoint:
-    """Change an endpoint. Enabling a disabled one clears its failure count; its pending deliveries then go out."""
+    """Change an endpoint. Enabling a disabled one, or a new URL, clears its failure count; its pending deliveries
+    then go out."""
     with uow:
         endpoint = _endpoint(uow, endpoint_id, for_update=True)
-        if url is not None:
-            endpoint.url = check_url(url)
+        if url is not None and check_url(url) != endpoint.url:
+            endpoint.url = check_url(url)  # another receiver: its predecessor's failures are not its own
+            endpoint.consecutive_failures, endpoint.failing_since = 0, None
         if events is not None:
             endpoint.events = check_events(events)
         if description is not None:
