@@ -21,6 +21,7 @@ from typing import Any
 import easypost
 from easypost import errors as ep
 
+from orderworks.core.money import round_half_up
 from orderworks.fulfillment.carriers.port import (
     CarrierError,
     LabelAddress,
@@ -54,7 +55,8 @@ def _address(a: LabelAddress) -> dict[str, Any]:
 
 
 def _tenths(value: Decimal) -> float:
-    return float(max(value, Decimal("0.1")).quantize(Decimal("0.1")))
+    # EasyPost takes ounces and inches to a tenth; the one rounding function of the project (core/money) rounds
+    return max(round_half_up(value * 10), 1) / 10
 
 
 def _parcel(p: Parcel) -> dict[str, float]:
