@@ -43,6 +43,10 @@ class Store(Base):
     # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
     payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Fulfilment: how lines are allocated to locations, and which agreed payment methods ship before payment.
+    allocation_strategy: Mapped[str] = mapped_column(String(24), default="fewest_shipments",
+                                                     server_default="fewest_shipments")
+    ship_unpaid_methods: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
