@@ -157,3 +157,25 @@ def test_a_backordered_order_says_what_waits(browser, new_uow, link) -> None:  #
     page = browser.get(link(order)).text
     assert "Some items are on backorder" in text(page, "backorder")
     assert "2 on backorder" in texts(page, "lines")[0]
+
+
+def test_digital_goods_show_their_download_and_licence_key_once_paid(browser, new_uow, link, pay) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from orderworks.catalog.service import ProductSpec, create_product
+    from orderworks.fulfillment.models import DigitalDelivery
+    from orderworks.orders.service.placement import place_order
+    from tests.builders import basic_store, order_cmd
+
+    basic_store(new_uow)
+    create_product(new_uow(), ProductSpec(sku="EBOOK", name="The chair book", price="9.00", currency="USD",
+                                          shippable=False))
+    order = place_order(new_uow(), order_cmd(("RED-CHAIR", 1), ("EBOOK", 1)), actor=STAFF)
+    assert "Your downloads" not in browser.get(link(order)).text
+    pay(order)
+    uow = new_uow()
+    with uow:
+        delivery = uow.session.execute(select(DigitalDelivery)).scalar_one()
+    page = browser.get(link(order)).text
+    assert text(page, "downloads") == f"The chair book Licence key: {delivery.licence_key} Download"
+    assert f'href="/downloads/{delivery.download_token}"' in page

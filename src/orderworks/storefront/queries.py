@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from orderworks.fulfillment.models import Shipment
+from orderworks.fulfillment.carriers import tracking_url_for
+from orderworks.fulfillment.models import DigitalDelivery, Shipment
 from orderworks.fulfillment.rules import SHIPPED_STATUSES
 from orderworks.storefront.models import OrderFeedback
 from orderworks.storefront.rules import carrier_name
@@ -46,11 +47,35 @@ def shipments_for_order(session: Session, order_id: uuid.UUID) -> list[ShipmentI
                            .options(selectinload(Shipment.lines))
                            .order_by(Shipment.shipped_at, Shipment.created_at, Shipment.id)).scalars()
     return [ShipmentInfo(ref=s.ref, status=s.status, carrier=s.carrier, carrier_name=carrier_name(s.carrier),
-                         tracking_numbers=list(s.tracking_numbers or []), tracking_url=s.tracking_url,
+                         tracking_numbers=list(s.tracking_numbers or []), tracking_url=_tracking_url(s),
                          tracking_status=s.tracking_status, shipped_at=s.shipped_at, delivered_at=s.delivered_at,
                          lines=[ShipmentLineInfo(sku=line.sku, name=line.name, quantity=line.quantity)
                                 for line in s.lines])
             for s in rows]
+
+
+def _tracking_url(s: Shipment) -> str | None:
+    """The link the shipment was given, else the carrier's public page for its first number."""
+    if s.tracking_url or not (s.carrier and s.tracking_numbers):
+        return s.tracking_url
+    return tracking_url_for(s.carrier, s.tracking_numbers[0])
+
+
+@dataclass(frozen=True)
+class DownloadInfo:
+    sku: str
+    name: str
+    quantity: int
+    download_path: str  # under the public base URL
+    licence_key: str
+
+
+def downloads_for_order(session: Session, order_id: uuid.UUID) -> list[DownloadInfo]:
+    """The digital goods the order was given on payment: a download link and a licence key per line."""
+    rows = session.execute(select(DigitalDelivery).where(DigitalDelivery.order_id == order_id)
+                           .order_by(DigitalDelivery.delivered_at, DigitalDelivery.id)).scalars()
+    return [DownloadInfo(sku=d.sku, name=d.name, quantity=d.quantity, download_path=f"/downloads/{d.download_token}",
+                         licence_key=d.licence_key) for d in rows]
 
 
 def feedback_for(session: Session, order_id: uuid.UUID) -> OrderFeedback | None:
