@@ -113,3 +113,34 @@ def test_canceled_order_cancels_its_shipments(new_uow, relay, shipments):
     assert [v.shipment.status for v in shipments(order)] == ["canceled"]
     levels = _levels(new_uow)
     assert list(levels.values()) == [(5, 0)]
+
+
+def test_an_edit_reallocates_and_the_holds_follow(new_uow, relay, shipments):
+    from orderworks.orders.quote import LineRequest
+    from orderworks.orders.service.editing import OrderChanges, edit_order
+
+    two_location_store(new_uow)
+    order = place_order(new_uow(), order_cmd(("RED-CHAIR", 2)), actor=STAFF)
+    relay()
+    [first] = shipments(order)
+    edit_order(new_uow(), order.id, actor=STAFF, expected_version=_version(new_uow, order),
+               changes=OrderChanges(lines=[LineRequest(sku="RED-CHAIR", quantity=1, field="lines[0]"),
+                                           LineRequest(sku="BLUE-LAMP", quantity=2, field="lines[1]")]))
+    relay()
+    views = shipments(order)
+    assert [v.shipment.status for v in views if v.shipment.id == first.shipment.id] == ["canceled"]
+    live = [v for v in views if v.shipment.status != "canceled"]
+    assert [(v.location_code, _lines(v)) for v in live] == [("MAIN", [("BLUE-LAMP", 2), ("RED-CHAIR", 1)])]
+    uow = new_uow()
+    with uow:
+        held = reservations.reservations_of(uow.session, order.id)
+    assert sum(held.values()) == 3
+    assert ledger_mismatches(new_uow()) == []
+
+
+def _version(new_uow, order):
+    from orderworks.orders.models import Order
+
+    uow = new_uow()
+    with uow:
+        return uow.session.get(Order, order.id).version

@@ -109,3 +109,13 @@ def test_500_orders_shipped_from_a_csv_on_postgresql(engine, client, new_uow, re
     with uow:
         assert uow.session.execute(select(func.count()).select_from(OutboxEvent)
                                    .where(OutboxEvent.type == "ShipmentShipped")).scalar() == 500
+
+
+def test_fulfillment_settings(client):
+    got = client.get("/api/v1/store/fulfillment").json()
+    assert got == {"allocation_strategy": "fewest_shipments", "ship_unpaid_methods": []}
+    changed = client.patch("/api/v1/store/fulfillment", headers=_key("set"),
+                           json={"allocation_strategy": "nearest", "ship_unpaid_methods": ["cod", "net_terms"]})
+    assert changed.json() == {"allocation_strategy": "nearest", "ship_unpaid_methods": ["cod", "net_terms"]}
+    bad = client.patch("/api/v1/store/fulfillment", headers=_key("bad"), json={"allocation_strategy": "random"})
+    assert bad.status_code == 422

@@ -228,3 +228,18 @@ def test_invalid_transition_has_a_stable_code():
         status = "delivered"
     with pytest.raises(InvalidTransition):
         rules.ship(S())
+
+
+def test_ship_right_after_payment_before_the_relay_runs(new_uow, relay, shipments, reload):
+    from orderworks.payments.service.offline import record_offline_payment
+
+    basic_store(new_uow, stock=5)
+    order = place_order(new_uow(), order_cmd(("RED-CHAIR", 1)), actor=STAFF)
+    relay()
+    record_offline_payment(new_uow(), order.id, method="cash", actor=STAFF)  # PaymentCaptured not yet relayed
+    sid = shipments(order)[0].shipment.id
+    ship_shipment(new_uow(), sid, carrier="ups", tracking_numbers=["1Z1"], actor=STAFF)
+    relay()  # the late readiness event changes nothing
+    assert shipments(order)[0].shipment.status == "shipped"
+    assert reload(order).status == "completed"
+    assert outbox_types(new_uow, order).count("ShipmentReady") == 1

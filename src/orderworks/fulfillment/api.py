@@ -17,17 +17,19 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, ErrorOut, IdempotencyKey, UowDep, idempotent, idempotent_in_steps, require
 from orderworks.fulfillment.carriers import CarrierError, get_carrier
 from orderworks.fulfillment.rules import ShipmentStatus
-from orderworks.fulfillment.schemas import (DeliverIn, ManifestIn, ManifestOut, PackIn, PickListIn, PickListOut,
+from orderworks.fulfillment.schemas import (DeliverIn, FulfillmentSettingsIn, FulfillmentSettingsOut, ManifestIn, ManifestOut, PackIn, PickListIn, PickListOut,
                                             ShipIn, ShipmentOut, ShipmentPage, ShipOrdersIn, ShippingTermsIn,
                                             ShipResultsOut, TrackingIn, WebhookResultOut)
 from orderworks.fulfillment.service import allocation, batch, labels, queries, readiness, shipping, tracking
 from orderworks.fulfillment.service import warehouse
+from orderworks.fulfillment.service.settings import update_fulfillment_settings
 from orderworks.fulfillment.service.common import parse_id
 from orderworks.fulfillment.service.errors import UnknownCarrier
 
 router = APIRouter(prefix="/api/v1", tags=["fulfillment"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
 Shipper = Annotated[Actor, Depends(require(Permission.FULFILLMENT_WRITE))]
+Admin = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
 CARRIER_ACTOR = Actor(ActorKind.SYSTEM, name="carrier webhook")
 
@@ -228,6 +230,28 @@ def manifest_pdf(manifest_id: str, uow: UowDep, actor: Reader) -> Response:
 @router.get("/manifests/{manifest_id}", responses=ERRORS(404))
 def get_manifest(manifest_id: str, uow: UowDep, actor: Reader) -> ManifestOut:
     return _manifest_out(uow, manifest_id)
+
+
+def _settings_out(store: Any) -> FulfillmentSettingsOut:
+    return FulfillmentSettingsOut(allocation_strategy=store.allocation_strategy,
+                                  ship_unpaid_methods=list(store.ship_unpaid_methods or []))
+
+
+@router.get("/store/fulfillment", responses=ERRORS())
+def fulfillment_settings(uow: UowDep, actor: Reader) -> FulfillmentSettingsOut:
+    from orderworks.core.store import get_store
+
+    with uow:
+        return _settings_out(get_store(uow.session))
+
+
+@router.patch("/store/fulfillment", response_model=FulfillmentSettingsOut, responses=ERRORS(400))
+def change_fulfillment_settings(body: FulfillmentSettingsIn, request: Request, uow: UowDep, actor: Admin,
+                                idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """How orders are split across locations, and which agreed payment terms ship before payment."""
+    return idempotent(request, uow, actor, idempotency_key, body, action=lambda: _settings_out(
+        update_fulfillment_settings(uow, allocation_strategy=body.allocation_strategy,
+                                    ship_unpaid_methods=body.ship_unpaid_methods)))
 
 
 webhooks = APIRouter(prefix="/api/v1/carriers", tags=["fulfillment"])

@@ -4,15 +4,16 @@ and manifests."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orderworks.core.web import UtcDatetime
-from orderworks.fulfillment.rules import TrackingStatus
+from orderworks.fulfillment.rules import AllocationStrategy, TrackingStatus
 from orderworks.fulfillment.service.batch import ShipResult
 from orderworks.fulfillment.service.queries import ShipmentView
 
-Text32 = Field(min_length=1, max_length=32)
+UnpaidMethod = Literal["cod", "net_terms", "invoice", "bank_transfer", "check"]  # service/settings.UNPAID_METHODS
 
 
 class ShipmentLineOut(BaseModel):
@@ -182,3 +183,14 @@ class WebhookResultOut(BaseModel):
     received: int
     applied: int
     ignored: int
+
+
+class FulfillmentSettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    allocation_strategy: AllocationStrategy | None = None
+    ship_unpaid_methods: list[UnpaidMethod] | None = Field(default=None, max_length=10)
+
+
+class FulfillmentSettingsOut(BaseModel):
+    allocation_strategy: str
+    ship_unpaid_methods: list[str]

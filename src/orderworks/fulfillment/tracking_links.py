@@ -12,6 +12,8 @@ def tracking_link(carrier: str, tracking_number: str | None) -> str | None:
     except ImportError:  # the carrier package is not installed in this build
         return None
     try:
-        return tracking_url_for(carrier, tracking_number)
+        from orderworks.core.settings import get_settings
+
+        return tracking_url_for(carrier, tracking_number, base_url=get_settings().public_base_url)
     except Exception:  # noqa: BLE001 - an unknown carrier has no link, never a failed shipment
         return None

@@ -111,6 +111,7 @@ def allocate_locked(uow: UnitOfWork, order: Order, *, store: Store, actor: Actor
     if order.status not in ALLOCATABLE_ORDER_STATUSES:
         return
     lines = [line for line in order.lines if line.shippable]
+    session.flush()  # the queries below read what this transaction changed (autoflush is off)
     allocated, open_at = _allocated(session, order.id)
     needs = [LineNeed(line.id, line.variant_id, line.quantity - allocated.get(line.id, 0)) for line in lines
              if line.quantity > allocated.get(line.id, 0)]

@@ -47,12 +47,13 @@ def ship_order(uow: UnitOfWork, order_id: str | uuid.UUID, *, carrier: str, trac
         shipments = shipments_of(uow.session, order.id, lock=True)
         shipped = [s for s in shipments if s.status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED)]
         known = {n for s in shipped for n in (s.tracking_numbers or [])}
-        ready = [s for s in shipments if s.status in SHIPPABLE_STATUSES]
+        may = order_may_ship(uow.session, order, get_store(uow.session))
+        ready = [s for s in shipments if s.status in SHIPPABLE_STATUSES
+                 or (may and s.status == ShipmentStatus.PENDING)]
         if numbers and set(numbers) <= known:
             return ShipResult(0, order.number, "unchanged", [str(s.id) for s in shipped])
         if not ready:
-            if any(s.status == ShipmentStatus.PENDING for s in shipments) or not order_may_ship(
-                    uow.session, order, get_store(uow.session)):
+            if any(s.status == ShipmentStatus.PENDING for s in shipments) or not may:
                 raise OrderMayNotShip(f"Order {order.number} may not ship yet ({order.status}, "
                                       f"{order.payment_status})", field="order_number")
             if shipped and numbers:  # another package of what already left: its tracking number is added

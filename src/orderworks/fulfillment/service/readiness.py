@@ -47,14 +47,22 @@ def refresh_readiness(uow: UnitOfWork, order: Order, *, store: Store, actor: Act
     for shipment in shipments:
         before = shipment.status
         if may and shipment.status == ShipmentStatus.PENDING:
-            rules.make_ready(shipment)
-            record(session, order, shipment, actor=actor, action="shipment_ready", before=before)
-            uow.outbox.add(ShipmentReady(order_id=str(order.id), number=order.number, shipment_id=str(shipment.id),
-                                         location_code=codes.get(shipment.location_id, "")))
+            make_ready_locked(uow, order, shipment, actor=actor, location_code=codes.get(shipment.location_id, ""))
         elif not may and shipment.status in SHIPPABLE_STATUSES:
             rules.put_back(shipment)
             record(session, order, shipment, actor=actor, action="shipment_put_back", before=before,
                    note="the order may not ship now")
+
+
+def make_ready_locked(uow: UnitOfWork, order: Order, shipment: Shipment, *, actor: Actor,
+                      location_code: str | None = None) -> None:
+    before = shipment.status
+    rules.make_ready(shipment)
+    record(uow.session, order, shipment, actor=actor, action="shipment_ready", before=before)
+    code = location_code if location_code is not None else _location_codes(uow.session, {shipment.location_id}).get(
+        shipment.location_id, "")
+    uow.outbox.add(ShipmentReady(order_id=str(order.id), number=order.number, shipment_id=str(shipment.id),
+                                 location_code=code))
 
 
 def _location_codes(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -22,7 +22,7 @@ from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, SHIPPED_STATUSES, S
 from orderworks.fulfillment.service.common import items, parse_id, record, shipment_order_id, shipments_of
 from orderworks.fulfillment.service.errors import AlreadyShipped, OrderMayNotShip
 from orderworks.fulfillment.service.progress import line_progress, refresh_order
-from orderworks.fulfillment.service.readiness import order_may_ship
+from orderworks.fulfillment.service.readiness import make_ready_locked, order_may_ship
 from orderworks.fulfillment.tracking_links import tracking_link
 from orderworks.inventory import reservations
 from orderworks.orders import history
@@ -120,7 +120,10 @@ def ship_shipment(uow: UnitOfWork, shipment_id: str | uuid.UUID, *, carrier: str
 def ship_locked(uow: UnitOfWork, order: Order, shipment: Shipment, *, carrier: str, numbers: list[str],
                 service: str | None, actor: Actor) -> None:
     session = uow.session
-    if shipment.status not in SHIPPABLE_STATUSES or not order_may_ship(session, order, get_store(session)):
+    may = order_may_ship(session, order, get_store(session))
+    if may and shipment.status == ShipmentStatus.PENDING:
+        make_ready_locked(uow, order, shipment, actor=actor)  # paid a moment ago: the relay has not caught up yet
+    if shipment.status not in SHIPPABLE_STATUSES or not may:
         if shipment.status in (ShipmentStatus.PENDING, *SHIPPABLE_STATUSES):
             raise OrderMayNotShip(
                 f"Order {order.number} may not ship yet: it is {order.status.replace('_', ' ')} and "
