@@ -55,10 +55,11 @@ def shipments_for_order(session: Session, order_id: uuid.UUID) -> list[ShipmentI
 
 
 def _tracking_url(s: Shipment) -> str | None:
-    """The link the shipment was given, else the carrier's public page for its first number."""
-    if s.tracking_url or not (s.carrier and s.tracking_numbers):
-        return s.tracking_url
-    return tracking_url_for(s.carrier, s.tracking_numbers[0])
+    """The link the shipment was given, else the carrier's public page for its first number (web links only)."""
+    url = s.tracking_url
+    if not url and s.carrier and s.tracking_numbers:
+        url = tracking_url_for(s.carrier, s.tracking_numbers[0])
+    return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
 @dataclass(frozen=True)
