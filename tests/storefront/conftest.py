@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
+from orderworks.core.relay import relay_until_idle
 from orderworks.core.signing import order_link_token
 from orderworks.core.uow import UnitOfWork
+from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_order
+from orderworks.fulfillment.service.shipping import deliver_shipment, ship_shipment
 from orderworks.orders.models import Order
 from orderworks.orders.service.placement import place_order
 from orderworks.payments.gateways.test import TestGateway
 from orderworks.payments.service.authorize import authorize_payment
+from orderworks.subscribers import SUBSCRIBERS
 from tests.builders import STAFF, basic_store, order_cmd
 from tests.payments.cards import card
 
@@ -47,18 +51,44 @@ def link(app) -> Callable[[Order], str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def pay(new_uow: Callable[[], UnitOfWork], tmp_path: Path) -> Callable[[Order], None]:
-    gateway = TestGateway(tmp_path / "gateway.db")
-    return lambda order: (authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True),
-                          None)[1]
+def relay(factory: sessionmaker[Session]) -> Callable[[], int]:
+    """The outbox relay with the real subscriber table: placement allocates shipments, payment readies them."""
+    return lambda: relay_until_idle(factory, SUBSCRIBERS)
 
 
 @pytest.fixture
-def set_fulfillment(new_uow: Callable[[], UnitOfWork]) -> Callable[[Order, str], None]:
-    """Stands in for the fulfilment area's ship and deliver use cases: the derived status they leave behind."""
-    def _set(order: Order, status: str) -> None:
+def pay(new_uow: Callable[[], UnitOfWork], relay: Callable[[], int], tmp_path: Path) -> Callable[[Order], None]:
+    gateway = TestGateway(tmp_path / "gateway.db")
+
+    def _pay(order: Order) -> None:
+        relay()
+        authorize_payment(new_uow(), gateway, order.id, card=card(), actor=STAFF, capture=True)
+        relay()
+    return _pay
+
+
+@pytest.fixture
+def shipments(new_uow: Callable[[], UnitOfWork], relay: Callable[[], int]) -> Callable[[Order], list[ShipmentView]]:
+    def _read(order: Order) -> list[ShipmentView]:
+        relay()
         uow = new_uow()
         with uow:
-            uow.session.execute(update(Order).where(Order.id == order.id).values(fulfillment_status=status))
-            uow.commit()
-    return _set
+            return shipments_for_order(uow, order.id)
+    return _read
+
+
+@pytest.fixture
+def ship(new_uow: Callable[[], UnitOfWork], relay: Callable[[], int],
+         shipments: Callable[[Order], list[ShipmentView]]) -> Callable[..., list[ShipmentView]]:
+    """Ship every open shipment of a paid order (the fulfilment area's use cases), and deliver them if asked."""
+    def _ship(order: Order, *, carrier: str = "ups", tracking: str = "1Z999AA10123456784",
+              deliver: bool = False) -> list[ShipmentView]:
+        views = shipments(order)
+        for n, view in enumerate(views):
+            number = tracking if len(views) == 1 else f"{tracking}{n}"
+            ship_shipment(new_uow(), view.shipment.id, carrier=carrier, tracking_numbers=[number], actor=STAFF)
+            if deliver:
+                deliver_shipment(new_uow(), view.shipment.id, actor=STAFF)
+        relay()
+        return views
+    return _ship

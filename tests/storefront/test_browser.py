@@ -38,9 +38,9 @@ def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
         thread.join(timeout=10)
 
 
-def test_a_customer_finds_reads_and_rates_the_order_on_a_phone(server, order, pay, set_fulfillment, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_customer_finds_reads_and_rates_the_order_on_a_phone(server, order, pay, ship, client) -> None:  # type: ignore[no-untyped-def]
     pay(order)
-    set_fulfillment(order, "delivered")
+    ship(order, deliver=True)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:

@@ -12,9 +12,9 @@ from tests.storefront.page import hidden, text
 
 
 @pytest.fixture
-def delivered(order, pay, set_fulfillment):  # type: ignore[no-untyped-def]
+def delivered(order, pay, ship):  # type: ignore[no-untyped-def]
     pay(order)
-    set_fulfillment(order, "delivered")
+    ship(order, deliver=True)
     return order
 
 
@@ -100,11 +100,11 @@ def test_a_too_long_comment_is_refused(browser, new_uow, delivered, link) -> Non
     assert written(new_uow) == ([], [])
 
 
-def test_a_cross_site_post_is_refused(browser, new_uow, place, pay, set_fulfillment, link) -> None:  # type: ignore[no-untyped-def]
+def test_a_cross_site_post_is_refused(browser, new_uow, place, pay, ship, link) -> None:  # type: ignore[no-untyped-def]
     mine, other = place(), place(email="bob@example.com")
     for o in (mine, other):
         pay(o)
-        set_fulfillment(o, "delivered")
+        ship(o, deliver=True)
     others_proof = hidden(browser.get(link(other)).text, "proof")
     for proof in ("", "0" * 64, others_proof):
         answer = browser.post(f"{link(mine)}/feedback", data={"rating": "1", "proof": proof})

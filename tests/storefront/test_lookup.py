@@ -113,3 +113,11 @@ def test_the_limit_lifts_when_the_window_has_passed(new_uow, order) -> None:  # 
         clock.shift(16 * 60)
         assert find_order_for_customer(new_uow(), number=order.number, email="ada@example.com", client="c1",
                                        limit=limit) == order.id
+
+
+def test_a_fresh_store_answers_the_form(browser) -> None:  # type: ignore[no-untyped-def]
+    assert browser.get("/track").status_code == 200
+    assert lookup(browser, "1001", "ada@example.com").status_code == 404
+    assert browser.post("/track", data={"number": "1\x00", "email": "a\x00@x"}).status_code == 404
+    assert browser.post("/track", content=b"\xff\xfe", headers={
+        "content-type": "application/x-www-form-urlencoded"}).status_code == 422

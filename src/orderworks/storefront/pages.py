@@ -136,7 +136,8 @@ def _order_page(request: Request, token: str, *, status_code: int = 200, **conte
     return _render("order.html", view.store, status_code=status_code, currency=view.order.currency, view=view,
                    o=view.order, token=token, steps=rules.STEPS, progress=rules.progress(view.status),
                    proof=rules.feedback_proof(_settings(request).secret_key, token),
-                   payment_words=rules.payment_words, tracking_words=rules.tracking_words, brand=rules.card_brand_name, **context)
+                   payment_words=rules.payment_words, tracking_words=rules.tracking_words, brand=rules.card_brand_name,
+                   address_lines=rules.address_lines, **context)
 
 
 @router.get("/track/{token}", response_class=HTMLResponse)

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from orderworks.fulfillment.carriers import tracking_url_for
+from orderworks.fulfillment.models import DigitalDelivery, Shipment
+from orderworks.fulfillment.rules import SHIPPED_STATUSES
 from orderworks.storefront.models import OrderFeedback
+from orderworks.storefront.rules import carrier_name
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,43 @@ class ShipmentInfo:
 
 
 def shipments_for_order(session: Session, order_id: uuid.UUID) -> list[ShipmentInfo]:
-    """The order's shipments that left (or are leaving) the warehouse, oldest first.
+    """The order's shipments that left the warehouse (shipped or delivered), oldest first, with what is in each:
+    two queries whatever their number. Open and canceled shipments are the warehouse's business."""
+    rows = session.execute(select(Shipment).where(Shipment.order_id == order_id,
+                                                  Shipment.status.in_([str(s) for s in SHIPPED_STATUSES]))
+                           .options(selectinload(Shipment.lines))
+                           .order_by(Shipment.shipped_at, Shipment.created_at, Shipment.id)).scalars()
+    return [ShipmentInfo(ref=s.ref, status=s.status, carrier=s.carrier, carrier_name=carrier_name(s.carrier),
+                         tracking_numbers=list(s.tracking_numbers or []), tracking_url=_tracking_url(s),
+                         tracking_status=s.tracking_status, shipped_at=s.shipped_at, delivered_at=s.delivered_at,
+                         lines=[ShipmentLineInfo(sku=line.sku, name=line.name, quantity=line.quantity)
+                                for line in s.lines])
+            for s in rows]
 
-    Empty until the fulfilment area's tables exist in this build."""
-    return []
+
+def _tracking_url(s: Shipment) -> str | None:
+    """The link the shipment was given, else the carrier's public page for its first number (web links only)."""
+    url = s.tracking_url
+    if not url and s.carrier and s.tracking_numbers:
+        url = tracking_url_for(s.carrier, s.tracking_numbers[0])
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+@dataclass(frozen=True)
+class DownloadInfo:
+    sku: str
+    name: str
+    quantity: int
+    download_path: str  # under the public base URL
+    licence_key: str
+
+
+def downloads_for_order(session: Session, order_id: uuid.UUID) -> list[DownloadInfo]:
+    """The digital goods the order was given on payment: a download link and a licence key per line."""
+    rows = session.execute(select(DigitalDelivery).where(DigitalDelivery.order_id == order_id)
+                           .order_by(DigitalDelivery.delivered_at, DigitalDelivery.id)).scalars()
+    return [DownloadInfo(sku=d.sku, name=d.name, quantity=d.quantity, download_path=f"/downloads/{d.download_token}",
+                         licence_key=d.licence_key) for d in rows]
 
 
 def feedback_for(session: Session, order_id: uuid.UUID) -> OrderFeedback | None:

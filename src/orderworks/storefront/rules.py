@@ -142,3 +142,19 @@ def carrier_name(code: str | None) -> str | None:
     if not code:
         return None
     return CARRIER_NAMES.get(code.strip().lower(), code)
+
+
+CITY_FIRST = frozenset({"US", "CA", "AU", "GB", "IE", "NZ", "IN", "BR", "MX", "JP", "KR", "CN"})
+
+
+def address_lines(address: dict[str, str | None]) -> list[str]:
+    """An address the way the post of its country writes it: 'Mountain View, CA 94043' in the US,
+    '10115 Berlin' in Germany (a plain approximation for reading, not for labels)."""
+    country = str(address.get("country") or "").upper()
+    city, region, postal = (address.get(k) or "" for k in ("city", "region", "postal_code"))
+    if country in CITY_FIRST:
+        place = ", ".join(p for p in (city, " ".join(p for p in (region, postal) if p)) if p)
+    else:
+        place = " ".join(p for p in (postal, city) if p) + (f", {region}" if region else "")
+    lines = [address.get(k) or "" for k in ("name", "company", "line1", "line2")] + [place, country]
+    return [line for line in lines if line.strip()]

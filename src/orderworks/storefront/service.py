@@ -25,7 +25,13 @@ from orderworks.payments.service.claims import order_money
 from orderworks.storefront import rules
 from orderworks.storefront.events import FeedbackReceived
 from orderworks.storefront.models import LookupFailure, OrderFeedback
-from orderworks.storefront.queries import ShipmentInfo, feedback_for, shipments_for_order
+from orderworks.storefront.queries import (
+    DownloadInfo,
+    ShipmentInfo,
+    downloads_for_order,
+    feedback_for,
+    shipments_for_order,
+)
 
 
 class OrderLookupFailed(DomainError):
@@ -95,6 +101,7 @@ class CustomerOrder:
     credit_notes: list[CreditNote]
     notes: list[OrderNote]  # only those staff marked for the customer
     shipments: list[ShipmentInfo]
+    downloads: list[DownloadInfo]
     feedback: OrderFeedback | None
 
     @property
@@ -127,7 +134,8 @@ def customer_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> CustomerOrder:
         return CustomerOrder(order=order, store=get_store(uow.session), payments=payments,
                              balance_due=order_money(uow.session, order).balance_due, invoices=invoices,
                              credit_notes=credit_notes, notes=notes,
-                             shipments=shipments_for_order(uow.session, oid), feedback=feedback_for(uow.session, oid))
+                             shipments=shipments_for_order(uow.session, oid),
+                             downloads=downloads_for_order(uow.session, oid), feedback=feedback_for(uow.session, oid))
 
 
 def customer_invoice(uow: UnitOfWork, order_id: uuid.UUID | str, invoice_id: str) -> Invoice:

@@ -1,7 +1,7 @@
 """storefront: the customer's feedback on an order, failed order look-ups for the attempt limit
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 11:40:00
 """
 from __future__ import annotations
