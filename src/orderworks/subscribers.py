@@ -33,6 +33,7 @@ SUBSCRIBERS: Registry = {
     "PaymentFailed": (notifications.email(mail.PAYMENT_DECLINED), notifications.email(mail.STAFF_PAYMENT_FAILED)),
     "InvoiceIssued": (notifications.email(mail.INVOICE),),
     "ShipmentShipped": (notifications.email(mail.SHIPPED),),
+    "DigitalGoodsDelivered": (notifications.email(mail.DIGITAL_GOODS),),
     "ShipmentDelivered": (
         notifications.email(mail.DELIVERED),
         Subscriber("notifications.feedback.schedule", notifications.record_delivery_for_feedback),

@@ -106,3 +106,14 @@ def test_staff_emails_can_be_switched_off(shop, inbox, new_uow: UnitOfWork, fact
     relay(factory)
     assert _to(inbox, "staff@shop.example.com") == []
     assert len(_to(inbox, "ada@example.com")) == 1
+
+
+def test_digital_goods_reach_the_customer_with_their_links_and_keys(shop, inbox, new_uow, factory) -> None:  # type: ignore[no-untyped-def]
+    order = place_order(new_uow(), order_cmd(), actor=STAFF)
+    emit(new_uow, "DigitalGoodsDelivered", {"order_id": str(order.id), "number": order.number, "items": [
+        {"sku": "EBOOK", "name": "Chair care e-book", "download_url": "https://dl.example.com/abc",
+         "licence_key": "KEY-1234"}]})
+    relay(factory)
+    digital = _to(inbox, "ada@example.com")[-1]
+    assert digital["Subject"] == f"Your downloads for order {order.number}"
+    assert "https://dl.example.com/abc" in body(digital) and "KEY-1234" in body(digital, "html")

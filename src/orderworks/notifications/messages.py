@@ -197,6 +197,11 @@ def _backordered(session: Session, settings: Settings, p: Payload, order: Order 
     return {"backordered_lines": list(p.get("lines") or [])}
 
 
+def _digital(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
+    return {"items": [{"sku": i.get("sku", ""), "name": i.get("name", ""), "download_url": i.get("download_url"),
+                       "licence_key": i.get("licence_key")} for i in p.get("items") or []]}
+
+
 def _held(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
     return {"reason": p.get("reason") or ""}
 
@@ -215,6 +220,7 @@ FEEDBACK_REQUEST = Composer("feedback_request", C, _feedback)
 CANCELED = Composer("canceled", C, _canceled)
 REFUNDED = Composer("refunded", C, _refunded)
 BACKORDERED = Composer("backordered", C, _backordered)
+DIGITAL_GOODS = Composer("digital_goods", C, _digital)
 STAFF_ORDER_HELD = Composer("staff_order_held", S, _held)
 STAFF_PAYMENT_FAILED = Composer("staff_payment_failed", S, _payment_failed_staff)
 STAFF_BACKORDER = Composer("staff_backorder", S, _backordered)
