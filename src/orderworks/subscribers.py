@@ -34,6 +34,7 @@ SUBSCRIBERS: Registry = {
     "InvoiceIssued": (notifications.email(mail.INVOICE),),
     "ShipmentShipped": (notifications.email(mail.SHIPPED),),
     "DigitalGoodsDelivered": (notifications.email(mail.DIGITAL_GOODS),),
+    "ShipmentTrackingUpdated": (notifications.email(mail.DELIVERY_UPDATE),),  # out for delivery, a problem
     "ShipmentDelivered": (
         notifications.email(mail.DELIVERED),
         Subscriber("notifications.feedback.schedule", notifications.record_delivery_for_feedback),

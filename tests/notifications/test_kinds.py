@@ -117,3 +117,18 @@ def test_digital_goods_reach_the_customer_with_their_links_and_keys(shop, inbox,
     digital = _to(inbox, "ada@example.com")[-1]
     assert digital["Subject"] == f"Your downloads for order {order.number}"
     assert "https://dl.example.com/abc" in body(digital) and "KEY-1234" in body(digital, "html")
+
+
+def test_the_customer_hears_of_out_for_delivery_and_of_a_delivery_problem_only(shop, inbox, new_uow,
+                                                                              factory) -> None:  # type: ignore[no-untyped-def]
+    order = place_order(new_uow(), order_cmd(), actor=STAFF)
+    base = {"order_id": str(order.id), "number": order.number, "shipment_id": "shp-1"}
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "in_transit", "previous": "pre_transit"})
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "out_for_delivery", "previous": "in_transit"})
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "exception", "previous": "out_for_delivery",
+                                              "description": "Address not found"})
+    relay(factory)
+    subjects = [m["Subject"] for m in _to(inbox, "ada@example.com")][1:]
+    assert subjects == [f"Order {order.number} arrives today",
+                        f"A problem with the delivery of order {order.number}"]
+    assert "Address not found" in body(_to(inbox, "ada@example.com")[-1])
