@@ -7,6 +7,8 @@ import uuid
 
 from orderworks.core.money import to_decimal_string
 from orderworks.core.uow import UnitOfWork
+from orderworks.fulfillment.schemas import ShipmentOut
+from orderworks.fulfillment.service.queries import shipments_for_order
 from orderworks.invoicing.schemas import CreditNoteSummaryOut, InvoiceSummaryOut
 from orderworks.invoicing.service.queries import order_documents
 from orderworks.notifications.queries import emails_for_order
@@ -23,6 +25,7 @@ class OrderDetailOut(OrderOut):
     payments: list[PaymentOut]
     invoices: list[InvoiceSummaryOut]
     credit_notes: list[CreditNoteSummaryOut]
+    shipments: list[ShipmentOut]
     emails: list[EmailOut]
 
 
@@ -31,6 +34,7 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         view = get_order(uow, order_id)
         payments, balance = payments_for_order(uow, view.order.id)
         documents = order_documents(uow, view.order.id)
+        shipments = shipments_for_order(uow, view.order.id)
         emails = emails_for_order(uow.session, view.order.id)
     base = OrderOut.from_view(view.order, view.history, view.notes)
     return OrderDetailOut(
@@ -38,6 +42,7 @@ def show_order(uow: UnitOfWork, order_id: uuid.UUID | str) -> OrderDetailOut:
         payments=[PaymentOut.from_view(p) for p in payments],
         invoices=[InvoiceSummaryOut.from_model(i) for i in documents.invoices],
         credit_notes=[CreditNoteSummaryOut.from_model(c) for c in documents.credit_notes],
+        shipments=[ShipmentOut.from_view(s) for s in shipments],
         emails=[EmailOut.from_model(e) for e in emails])
 
 

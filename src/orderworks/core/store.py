@@ -43,6 +43,10 @@ class Store(Base):
     # Payments: capture at authorization or later by hand; how long a declined order keeps its stock.
     payment_mode: Mapped[str] = mapped_column(String(32), default="authorize", server_default="authorize")
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Fulfilment: how lines are allocated to locations, and which agreed payment methods ship before payment.
+    allocation_strategy: Mapped[str] = mapped_column(String(24), default="fewest_shipments",
+                                                     server_default="fewest_shipments")
+    ship_unpaid_methods: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Notifications: the feedback request a number of days after delivery (0: none); staff emails to `email`.
     feedback_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
     staff_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
