@@ -50,6 +50,8 @@ SUBSCRIBERS: Registry = {
     # Emails (notifications.email: claimed, sent and marked once per event; retried by the relay's backoff)
     "OrderBackordered": (notifications.email(mail.BACKORDERED), notifications.email(mail.STAFF_BACKORDER)),
     "ShipmentShipped": (notifications.email(mail.SHIPPED),),
+    "DigitalGoodsDelivered": (notifications.email(mail.DIGITAL_GOODS),),
+    "ShipmentTrackingUpdated": (notifications.email(mail.DELIVERY_UPDATE),),  # out for delivery, a problem
     "ShipmentDelivered": (
         notifications.email(mail.DELIVERED),
         Subscriber("notifications.feedback.schedule", notifications.record_delivery_for_feedback),

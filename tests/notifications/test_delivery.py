@@ -15,7 +15,7 @@ from orderworks.core.clock import now
 from orderworks.core.relay import EventDelivery
 from orderworks.core.uow import UnitOfWork
 from orderworks.notifications.models import EmailMessage
-from orderworks.notifications.queries import EmailFilter, eml_bytes, emails_for_order, list_emails
+from orderworks.notifications.queries import EmailFilter, emails_for_order, eml_bytes, list_emails
 from orderworks.notifications.rules import CLAIM_STALE_AFTER
 from orderworks.orders import pricing_setup as setup
 from orderworks.orders.service.placement import place_order

@@ -29,7 +29,7 @@ def test_a_declined_card_tells_the_customer_what_to_do_and_staff_what_failed(sho
         authorize_payment(new_uow(), TestGateway(tmp_path / "gw.db"), order.id, card=card(INSUFFICIENT_FUNDS),
                           actor=STAFF)
     relay(factory)
-    [confirmation, declined] = _to(inbox, "ada@example.com")
+    [_, declined] = _to(inbox, "ada@example.com")
     assert declined["Subject"] == f"Payment for order {order.number} was declined"
     text = body(declined)
     assert "insufficient funds" in text and "Pay with another card" in text and "$57.91" in text
@@ -106,3 +106,29 @@ def test_staff_emails_can_be_switched_off(shop, inbox, new_uow: UnitOfWork, fact
     relay(factory)
     assert _to(inbox, "staff@shop.example.com") == []
     assert len(_to(inbox, "ada@example.com")) == 1
+
+
+def test_digital_goods_reach_the_customer_with_their_links_and_keys(shop, inbox, new_uow, factory) -> None:  # type: ignore[no-untyped-def]
+    order = place_order(new_uow(), order_cmd(), actor=STAFF)
+    emit(new_uow, "DigitalGoodsDelivered", {"order_id": str(order.id), "number": order.number, "items": [
+        {"sku": "EBOOK", "name": "Chair care e-book", "download_url": "https://dl.example.com/abc",
+         "licence_key": "KEY-1234"}]})
+    relay(factory)
+    digital = _to(inbox, "ada@example.com")[-1]
+    assert digital["Subject"] == f"Your downloads for order {order.number}"
+    assert "https://dl.example.com/abc" in body(digital) and "KEY-1234" in body(digital, "html")
+
+
+def test_the_customer_hears_of_out_for_delivery_and_of_a_delivery_problem_only(shop, inbox, new_uow,
+                                                                              factory) -> None:  # type: ignore[no-untyped-def]
+    order = place_order(new_uow(), order_cmd(), actor=STAFF)
+    base = {"order_id": str(order.id), "number": order.number, "shipment_id": "shp-1"}
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "in_transit", "previous": "pre_transit"})
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "out_for_delivery", "previous": "in_transit"})
+    emit(new_uow, "ShipmentTrackingUpdated", {**base, "tracking_status": "exception", "previous": "out_for_delivery",
+                                              "description": "Address not found"})
+    relay(factory)
+    subjects = [m["Subject"] for m in _to(inbox, "ada@example.com")][1:]
+    assert subjects == [f"Order {order.number} arrives today",
+                        f"A problem with the delivery of order {order.number}"]
+    assert "Address not found" in body(_to(inbox, "ada@example.com")[-1])

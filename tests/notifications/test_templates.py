@@ -38,7 +38,9 @@ def context(kind: str) -> dict[str, object]:
             "endpoint_id": "wh-1", "url": "https://erp.example.com/hook",
             "deliveries": [{"id": 7, "event_type": "OrderPlaced", "aggregate_id": "o-1", "subscriber": "webhooks",
                             "attempts": 8, "last_error": "boom", "at": AT}],
-            "count": 1, "more": 0, "since": AT, "until": AT}
+            "count": 1, "more": 0, "since": AT, "until": AT, "tracking_status": "exception",
+            "description": "Address not found",
+            "items": [{"sku": "EBOOK", "name": "Chair care e-book", "download_url": "https://dl/1", "licence_key": "K-1"}]}
 
 
 @pytest.mark.parametrize("locale", ["en_US", "de_DE"])

@@ -14,10 +14,15 @@ from orderworks.core.permissions import Permission
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require
 from orderworks.notifications import queries
 from orderworks.notifications.rules import EmailStatus
-from orderworks.notifications.schemas import EmailOut, EmailPage, NotificationSettingsIn, NotificationSettingsOut
+from orderworks.notifications.schemas import (
+    EmailOut,
+    EmailPage,
+    NotificationSettingsIn,
+    NotificationSettingsOut,
+)
 from orderworks.notifications.service import update_notification_settings
-from orderworks.orders.pricing_setup import get_store_settings
 from orderworks.orders.models import Order
+from orderworks.orders.pricing_setup import get_store_settings
 from orderworks.orders.service.loading import parse_order_id
 
 router = APIRouter(tags=["notifications"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy import or_, select, update
@@ -72,9 +73,12 @@ def send_due_feedback_requests(factory: sessionmaker[Session], settings: Setting
             request = uow.session.get(FeedbackRequest, request_id)
         assert request is not None
         payload = {"order_id": str(request.order_id)}
+
+        def compose(session: Session, p: dict[str, Any] = payload) -> m.Draft | None:
+            return m.compose(session, settings, m.FEEDBACK_REQUEST, p)
+
         try:
-            send_once(UnitOfWork(factory), settings, key=f"feedback:{request.id}", event_id=None,
-                      compose=lambda session, p=payload: m.compose(session, settings, m.FEEDBACK_REQUEST, p))
+            send_once(UnitOfWork(factory), settings, key=f"feedback:{request.id}", event_id=None, compose=compose)
         except (SendFailed, EmailInProgress) as exc:
             _release(factory, request_id, now, attempts=request.attempts + 1)
             log.warning("feedback_request_not_sent", request_id=str(request_id), error=str(exc))

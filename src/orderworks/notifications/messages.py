@@ -197,6 +197,21 @@ def _backordered(session: Session, settings: Settings, p: Payload, order: Order 
     return {"backordered_lines": list(p.get("lines") or [])}
 
 
+def _digital(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
+    return {"items": [{"sku": i.get("sku", ""), "name": i.get("name", ""), "download_url": i.get("download_url"),
+                       "licence_key": i.get("licence_key")} for i in p.get("items") or []]}
+
+
+TOLD_TRACKING = ("out_for_delivery", "exception", "returned_to_sender")
+
+
+def _tracking(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any] | None:
+    status = str(p.get("tracking_status") or "")
+    if status not in TOLD_TRACKING or status == p.get("previous"):
+        return None  # in transit and the like: the customer can follow it on the order page
+    return {"tracking_status": status, "description": p.get("description") or ""}
+
+
 def _held(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
     return {"reason": p.get("reason") or ""}
 
@@ -215,6 +230,8 @@ FEEDBACK_REQUEST = Composer("feedback_request", C, _feedback)
 CANCELED = Composer("canceled", C, _canceled)
 REFUNDED = Composer("refunded", C, _refunded)
 BACKORDERED = Composer("backordered", C, _backordered)
+DIGITAL_GOODS = Composer("digital_goods", C, _digital)
+DELIVERY_UPDATE = Composer("delivery_update", C, _tracking)
 STAFF_ORDER_HELD = Composer("staff_order_held", S, _held)
 STAFF_PAYMENT_FAILED = Composer("staff_payment_failed", S, _payment_failed_staff)
 STAFF_BACKORDER = Composer("staff_backorder", S, _backordered)

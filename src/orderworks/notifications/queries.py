@@ -38,7 +38,7 @@ class EmailFilter:
     status: str | None = None
 
 
-def _filtered(f: EmailFilter) -> Select[tuple[EmailMessage]]:
+def _filtered(f: EmailFilter) -> Select[EmailMessage]:
     stmt = select(EmailMessage)
     if f.order_id:
         stmt = stmt.where(EmailMessage.order_id == _uuid(f.order_id, "order_id"))

@@ -14,9 +14,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -97,10 +98,10 @@ def _claim(uow: UnitOfWork, key: str, event_id: uuid.UUID | None, draft: Draft, 
 
 def _take_over(session: Session, row: EmailMessage, at: datetime) -> bool:
     """Claim a failed or stale email again; False when another sender got there first."""
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(EmailMessage)
         .where(EmailMessage.id == row.id, EmailMessage.status == row.status, EmailMessage.claimed_at == row.claimed_at)
-        .values(status=EmailStatus.SENDING, claimed_at=at).execution_options(synchronize_session=False))
+        .values(status=EmailStatus.SENDING, claimed_at=at).execution_options(synchronize_session=False)))
     return bool(result.rowcount)
 
 

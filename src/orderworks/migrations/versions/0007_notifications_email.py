@@ -1,7 +1,7 @@
 """notifications: email messages, feedback requests, digest marks, store notification settings
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 11:13:46.646819
 """
 from __future__ import annotations
