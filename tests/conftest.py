@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ IN_CI = bool(os.environ.get("CI"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Whatever a test does through the default settings (the relay writing .eml files, the queue file) lands in a
+    # directory of this run, never in the checkout's ./var.
+    os.environ.setdefault("ORDERWORKS_VAR_DIR", tempfile.mkdtemp(prefix="orderworks-test-var-"))
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI must set ORDERWORKS_TEST_DATABASE_URL: PostgreSQL tests may not be skipped")
 

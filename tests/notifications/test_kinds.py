@@ -35,7 +35,7 @@ def test_a_declined_card_tells_the_customer_what_to_do_and_staff_what_failed(sho
     assert "insufficient funds" in text and "Pay with another card" in text and "$57.91" in text
     [staff] = _to(inbox, "staff@shop.example.com")
     assert staff["Subject"] == f"[Chairs & Co] Payment failed on order {order.number}"
-    assert "insufficient_funds" in body(staff) and "/backoffice/orders/" in body(staff)
+    assert "insufficient_funds" in body(staff) and "/admin/orders/" in body(staff)
     assert "/track/" not in body(staff)  # the customer's link is the customer's
 
 

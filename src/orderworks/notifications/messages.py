@@ -49,7 +49,7 @@ def order_link(settings: Settings, order_id: str | uuid.UUID) -> str:
 
 
 def staff_link(settings: Settings, order_id: str | uuid.UUID) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/backoffice/orders/{order_id}"
+    return f"{settings.public_base_url.rstrip('/')}/admin/orders/{order_id}"
 
 
 def address_lines(address: Mapping[str, Any] | None, locale: str) -> list[str]:
@@ -185,7 +185,8 @@ def _feedback(session: Session, settings: Settings, p: Payload, order: Order | N
 
 def _canceled(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
     reason = str(p.get("reason") or "")
-    return {"reason": reason, "unpaid_timeout": is_unpaid_timeout(reason)}
+    # the unpaid-order job says so in reason_code ("unpaid"); older events only in their wording
+    return {"reason": reason, "unpaid_timeout": p.get("reason_code") == "unpaid" or is_unpaid_timeout(reason)}
 
 
 def _refunded(session: Session, settings: Settings, p: Payload, order: Order | None) -> dict[str, Any]:
