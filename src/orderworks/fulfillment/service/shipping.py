@@ -18,7 +18,13 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment import rules
 from orderworks.fulfillment.events import ShipmentDelivered, ShipmentShipped
 from orderworks.fulfillment.models import Package, Shipment
-from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, SHIPPED_STATUSES, ShipmentStatus, TrackingStatus
+from orderworks.fulfillment.rules import (
+    SHIPPABLE_STATUSES,
+    SHIPPED_STATUSES,
+    ShipmentStatus,
+    TrackingStatus,
+    remaining_lines,
+)
 from orderworks.fulfillment.service.common import items, parse_id, record, shipment_order_id, shipments_of
 from orderworks.fulfillment.service.errors import AlreadyShipped, OrderMayNotShip
 from orderworks.fulfillment.service.progress import line_progress, refresh_order
@@ -29,7 +35,6 @@ from orderworks.orders import history
 from orderworks.orders.models import Order
 from orderworks.orders.rules.status import ORDER_TRANSITIONS, OrderStatus
 from orderworks.orders.service.loading import order_for_update
-from orderworks.fulfillment.rules import remaining_lines
 
 MAX_TRACKING_NUMBERS = 50
 
