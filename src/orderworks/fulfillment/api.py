@@ -282,7 +282,8 @@ def change_fulfillment_settings(body: FulfillmentSettingsIn, request: Request, u
     """How orders are split across locations, and which agreed payment terms ship before payment."""
     return idempotent(request, uow, actor, idempotency_key, body, action=lambda: _settings_out(
         update_fulfillment_settings(uow, allocation_strategy=body.allocation_strategy,
-                                    ship_unpaid_methods=body.ship_unpaid_methods)))
+                                    ship_unpaid_methods=list(body.ship_unpaid_methods)
+                                    if body.ship_unpaid_methods is not None else None)))
 
 
 webhooks = APIRouter(prefix="/api/v1/carriers", tags=["fulfillment"])

@@ -75,13 +75,13 @@ def pack_shipment(uow: UnitOfWork, shipment_id: str | uuid.UUID, *, actor: Actor
         before = shipment.status
         rules.pack(shipment)
         if packages:
-            for p in shipment.packages:
-                if p.label_status != "none":
+            for existing in shipment.packages:
+                if existing.label_status != "none":
                     raise ValidationFailed("A package with a label cannot be repacked", field="packages")
             shipment.packages.clear()
             uow.session.flush()
-            for position, p in enumerate(packages):
-                shipment.packages.append(_package(shipment, position, **p))
+            for position, dims in enumerate(packages):
+                shipment.packages.append(_package(shipment, position, **dims))
         record(uow.session, order, shipment, actor=actor, action="shipment_packed", before=before,
                data={"packages": len(shipment.packages)})
         uow.commit()
