@@ -152,3 +152,20 @@ def test_tracking_numbers_are_quoted_in_urls() -> None:
     assert tracking_url_for("ups", "1Z 99/9") == "https://www.ups.com/track?tracknum=1Z%2099%2F9"
     assert tracking_url_for("builtin", "OW1", base_url="https://shop.example.com/") == \
         "https://shop.example.com/parcels/OW1"
+
+
+def test_a_label_with_every_line_at_its_longest_stays_one_4x6_page_showing_the_city() -> None:
+    longest = replace(SHIP_TO, name="Augusta Ada King, Countess Lovelace", company="Analytical Engines International",
+                      line1="1600 Amphitheatre Parkway, Bldg 40", line2="Loading dock B, ring twice, floor 3",
+                      city="Mountain View")
+    assert max(len(longest.name), len(longest.line1), len(longest.line2)) == 35
+    label = BuiltinCarrier().buy_label(label_request(ship_to=longest))
+    assert page_sizes_in_inches(label.label_pdf) == [(4.0, 6.0)]
+    assert "Mountain View CA 94043" in pdf_text(label.label_pdf)
+    assert barcodes(label.label_pdf) == [("Code128", label.tracking_number)]
+
+
+def test_an_address_line_longer_than_a_label_line_is_refused() -> None:
+    with pytest.raises(CarrierError) as refused:
+        BuiltinCarrier().buy_label(label_request(ship_to=replace(SHIP_TO, line1="1600 Amphitheatre Parkway " * 2)))
+    assert refused.value.code == "invalid_address" and "35 characters" in refused.value.message

@@ -124,7 +124,9 @@ def test_a_manifest_of_a_busy_day_runs_over_pages_and_keeps_every_tracking_numbe
     doc = samples.manifest("de_DE", packages=120)
     pdf = render_manifest(doc)
     text = pdf_text(pdf)
-    assert len(page_sizes_in_inches(pdf)) >= 3 and page_sizes_in_inches(pdf)[0] == A4
+    pages = page_sizes_in_inches(pdf)
+    assert len(pages) >= 3 and pages[0] == A4
+    assert text.count("Tracking number") == len(pages)  # the table header on every page
     assert all(p.tracking_number in text for p in doc.packages)
     assert "120 packages" in text and "01.12.2026, 17:00" in text
     assert "1,20 kg" in text  # babel's German decimal comma
@@ -138,3 +140,9 @@ def test_documents_escape_what_customers_typed_and_fetch_nothing_from_the_networ
     for page in (html, pick_list_html(samples.pick_list()), manifest_html(samples.manifest())):
         assert not re.search(r"(src|href)=\"(?!data:)", page)
         assert "url(http" not in page
+
+
+def test_an_order_number_code128_cannot_carry_prints_as_text_without_a_barcode() -> None:
+    pdf = render_packing_slip(replace(samples.packing_slip(), order_number="Ü-1001"))
+    assert "Ü-1001" in pdf_text(pdf)
+    assert barcodes(pdf) == []

@@ -57,6 +57,17 @@ def test_buys_the_requested_service(easypost_server, service) -> None:  # type: 
     assert (label.service, label.tracking_number, label.cost) == ("Express", "9470100106068143633126", 4455)
 
 
+def test_a_label_bought_as_png_is_converted_to_pdf(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", r"/v2/shipments/shp_\w+/buy", "shipment_buy_png_label.json")
+    easypost_server.answer("GET", r"/v2/shipments/shp_\w+/label", "shipment_label_pdf.json")
+
+    label = carrier(easypost_server).buy_label(label_request(KEY))
+
+    assert label.label_pdf.startswith(b"%PDF-")
+    convert, = easypost_server.requests("GET", r"/v2/shipments/shp_\w+/label")
+    assert convert.query == {"file_format": ["PDF"]}
+
+
 def test_a_service_no_carrier_offers_is_refused_before_buying(easypost_server) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CarrierError) as refused:
         carrier(easypost_server).buy_label(label_request(KEY, service="FedEx:Overnight"))
@@ -167,3 +178,22 @@ def test_get_carrier_builds_easypost_from_settings(easypost_server) -> None:  # 
         get_carrier("easypost", Settings(easypost_api_key=None))
     assert missing.value.code == "carrier_not_configured"
     assert Path(RECORDED / "README.md").exists()
+
+
+def test_a_parcel_shipped_by_hand_is_followed_through_an_easypost_tracker(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", "/v2/trackers", "tracker_create.json")
+    ep = carrier(easypost_server)
+
+    update = ep.track("1Z999AA10123456784", carrier="ups")
+
+    assert (update.tracking_number, update.status) == ("1Z999AA10123456784", "in_transit")
+    sent, = easypost_server.requests("POST", "/v2/trackers")
+    assert sent.body == {"tracker": {"tracking_code": "1Z999AA10123456784", "carrier": "UPS"}}
+    assert ep.tracking_url("1Z999AA10123456784").startswith("https://track.easypost.com/")
+
+
+def test_an_unknown_tracking_number_is_refused(easypost_server) -> None:  # type: ignore[no-untyped-def]
+    easypost_server.answer("POST", "/v2/trackers", "error_tracker_invalid.json", status=422)
+    with pytest.raises(CarrierError) as refused:
+        carrier(easypost_server).track("NOPE")
+    assert (refused.value.code, refused.value.retryable) == ("invalid_tracking_code", False)

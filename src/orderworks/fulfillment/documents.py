@@ -1,7 +1,8 @@
 """Warehouse documents: packing slip, pick list and dispatch manifest. Pure renderers: data in, PDF bytes out.
 
 Each carries a Code128 barcode a scanner reads back (order number, pick list ref, manifest number); dates and numbers
-are formatted by babel for the document's locale, on A4 or US Letter as printers in that country hold.
+are formatted by babel for the document's locale, on A4 or US Letter as printers in that country hold. Times print
+in the zone of the datetime given: pass them in the store's time zone.
 """
 
 from __future__ import annotations

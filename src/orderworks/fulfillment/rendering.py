@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
@@ -42,7 +43,10 @@ def paper_for(locale: str) -> str:
 
 @lru_cache(maxsize=512)
 def code128_svg(value: str, *, module_mm: float = 0.33, height_mm: float = 15.0) -> str:
-    """A Code128 barcode of `value` as a `data:` URI of an SVG (no human-readable text: templates print it)."""
+    """A Code128 barcode of `value` as a `data:` URI of an SVG (no human-readable text: templates print it);
+    "" for a value Code128 cannot carry (beyond ASCII), and the template prints the text alone."""
+    if not value or not value.isascii() or not value.isprintable():
+        return ""
     import barcode
     from barcode.writer import SVGWriter
 
@@ -59,7 +63,7 @@ def formatters(locale: str) -> dict[str, Any]:
         "moment": lambda when: format_datetime(when, format="medium", tzinfo=when.tzinfo, locale=loc)
         if isinstance(when, datetime) else "",
         "number": lambda n: format_decimal(n, locale=loc),
-        "kilograms": lambda grams: format_decimal(round(grams / 1000, 2), format="#,##0.00", locale=loc) + " kg",
+        "kilograms": lambda grams: format_decimal(Decimal(int(grams)).scaleb(-3), format="#,##0.00", locale=loc) + " kg",
         "barcode": code128_svg,
         "lang": loc.language,
         "paper": paper_for(locale),

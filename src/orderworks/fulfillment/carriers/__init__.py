@@ -56,8 +56,6 @@ ALIASES = {"ups": "ups", "usps": "usps", "fedex": "fedex", "fedexdefault": "fede
 # The carriers get_carrier knows: code -> name.
 CARRIERS = {"builtin": "orderworks Post", "easypost": "EasyPost"}
 
-BUILTIN_TRACKING_BASE = "http://127.0.0.1:8000"
-
 
 def normalize_carrier(code: str) -> str:
     """"FedEx", "fedex_default", "DHL Express" -> fedex, fedex, dhl_express; an unknown code comes back lowered."""
@@ -83,15 +81,19 @@ def guess_carrier(tracking_number: str) -> str | None:
 
 def tracking_url_for(carrier_code: str, tracking_number: str, *, base_url: str | None = None) -> str | None:
     """The public tracking page for a number at a carrier, or None for a carrier we have no page for.
-    "easypost" (an aggregator) is resolved to the carrier the number's shape names."""
+    "easypost" (an aggregator) is resolved to the carrier the number's shape names; orderworks Post's page is
+    under `base_url` (default: settings.public_base_url)."""
     code = normalize_carrier(carrier_code)
     if code == "easypost":
         code = guess_carrier(tracking_number) or code
     template = TRACKING_URLS.get(code)
     if template is None or not tracking_number.strip():
         return None
-    return template.format(n=quote(tracking_number.strip(), safe=""),
-                           base=(base_url or BUILTIN_TRACKING_BASE).rstrip("/"))
+    if base_url is None and "{base}" in template:
+        from orderworks.core.settings import get_settings
+
+        base_url = get_settings().public_base_url
+    return template.format(n=quote(tracking_number.strip(), safe=""), base=(base_url or "").rstrip("/"))
 
 
 def get_carrier(code: str, settings: Settings) -> Carrier:

@@ -37,6 +37,7 @@ MAX_LENGTH_PLUS_GIRTH_MM = 3_000
 DIM_DIVISOR = 5_000  # volumetric grams = L x W x H in mm^3 / 5000 (the industry's 5000 cm^3/kg)
 # Destinations orderworks Post does not deliver to (embargoed, or no service).
 NOT_SERVED = frozenset({"CU", "IR", "KP", "SY", "AQ", "BV", "HM"})
+MAX_LINE = 35  # characters per address line, as the big carriers print them
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ def check_destination(address: LabelAddress) -> None:
     country = (address.country or "").upper()
     if not address.name.strip():
         raise CarrierError("invalid_address", "The ship-to name is required")
+    for part in ("name", "company", "line1", "line2", "city"):
+        if len(getattr(address, part) or "") > MAX_LINE:
+            raise CarrierError("invalid_address", f"Ship-to {part} is longer than the {MAX_LINE} characters a "
+                               "label line holds: shorten it or move the rest to line 2")
     if country in NOT_SERVED:
         raise CarrierError("destination_not_served", f"{NAME} does not deliver to {country}")
     try:
@@ -148,6 +153,8 @@ class BuiltinCarrier:
         check_destination(request.ship_to)
         if not request.ship_from.name.strip() or not request.ship_from.country:
             raise CarrierError("invalid_address", "The ship-from name and country are required")
+        if any(len(getattr(request.ship_from, p) or "") > MAX_LINE for p in ("name", "company", "line1", "line2")):
+            raise CarrierError("invalid_address", f"A ship-from line is longer than {MAX_LINE} characters")
         number = tracking_number_for(request.idempotency_key)
         international = request.ship_from.country.upper() != request.ship_to.country.upper()
         cost = rate(service, request.parcel, international=international)

@@ -44,7 +44,8 @@ STATUSES = {
 }
 # EasyPost error codes by prefix -> ours (the carrier's own code stays in the message)
 CODES = {"ADDRESS.": "invalid_address", "PARCEL.": "invalid_parcel", "SHIPMENT.POSTAGE.": "postage_failed",
-         "SHIPMENT.RATE.": "no_rates", "SHIPMENT.INVALID_PARAMS": "invalid_request"}
+         "SHIPMENT.RATE.": "no_rates", "SHIPMENT.INVALID_PARAMS": "invalid_request",
+         "TRACKER.": "invalid_tracking_code"}
 
 
 def _address(a: LabelAddress) -> dict[str, Any]:
@@ -182,6 +183,16 @@ class EasyPostCarrier:
         from orderworks.fulfillment.carriers import tracking_url_for
 
         return self._tracking_urls.get(tracking_number) or tracking_url_for("easypost", tracking_number) or ""
+
+    def track(self, tracking_number: str, *, carrier: str | None = None) -> TrackingUpdate:
+        """Follow a parcel EasyPost did not label (a tracking number typed in when shipping by hand): creates an
+        EasyPost Tracker, whose later changes arrive as webhooks, and returns its status now."""
+        params = {"tracking_code": tracking_number, **({"carrier": carrier.upper()} if carrier else {})}
+        try:
+            tracker = self._client.tracker.create(**params).to_dict()
+        except ep.EasyPostError as exc:
+            raise carrier_error(exc) from exc
+        return self._update(tracker)
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[TrackingUpdate]:
         """The tracking update in an EasyPost `tracker.created` / `tracker.updated` event; other events carry
