@@ -33,22 +33,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-from tests.builders import STAFF, basic_store, order_cmd  # noqa: E402
-from workload import recreate_postgres  # noqa: E402
+from rich.console import Console
+from rich.table import Table
+from tests.builders import STAFF, basic_store, order_cmd
+from workload import recreate_postgres
 
-from orderworks.core.db import make_engine, make_session_factory  # noqa: E402
-from orderworks.core.migrate import upgrade  # noqa: E402
-from orderworks.core.relay import Subscriber, relay_once, relay_until_idle  # noqa: E402
-from orderworks.core.uow import UnitOfWork  # noqa: E402
-from orderworks.fulfillment import subscribers as fulfillment  # noqa: E402
-from orderworks.fulfillment.service.allocation import allocate_order  # noqa: E402
-from orderworks.fulfillment.service.batch import ship_orders  # noqa: E402
-from orderworks.fulfillment.service.common import shipments_of  # noqa: E402
-from orderworks.fulfillment.service.shipping import ship_shipment  # noqa: E402
-from orderworks.orders.service.placement import place_order  # noqa: E402
-from orderworks.payments.service.offline import record_offline_payment  # noqa: E402
+from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.migrate import upgrade
+from orderworks.core.relay import Subscriber, relay_once, relay_until_idle
+from orderworks.core.uow import UnitOfWork
+from orderworks.fulfillment import subscribers as fulfillment
+from orderworks.fulfillment.service.allocation import allocate_order
+from orderworks.fulfillment.service.batch import ship_orders
+from orderworks.fulfillment.service.common import shipments_of
+from orderworks.fulfillment.service.shipping import ship_shipment
+from orderworks.orders.service.placement import place_order
+from orderworks.payments.service.offline import record_offline_payment
 
 DEFAULT_PG = os.environ.get("ORDERWORKS_BENCH_FULFIL_URL",
                             "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench_fulfil")
@@ -61,7 +61,7 @@ def cell(url: str, orders: int, mode: str) -> dict[str, object]:
     upgrade(url)
     engine = make_engine(url, pool_size=5)
     factory = make_session_factory(engine)
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     basic_store(new_uow, stock=orders + 10)
     ids = [place_order(new_uow(), order_cmd(("RED-CHAIR", 1), email=f"f{i}@example.com"), actor=STAFF).id
            for i in range(orders)]

@@ -87,6 +87,7 @@ def shipments_show(shipment_id: str) -> None:
     with refusals():
         view = queries.get_shipment(_uow(), shipment_id)
     _print([view])
+    console.print(f"  status: {view.shipment.status}, carrier tracking: {view.shipment.tracking_status or '-'}")
     for line in view.shipment.lines:
         console.print(f"  {line.quantity} x {line.sku}  {line.name}")
     for p in view.shipment.packages:

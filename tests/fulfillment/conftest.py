@@ -6,13 +6,23 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from orderworks.core.relay import relay_until_idle
+from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.carriers.port import LabelAddress, LabelRequest, Parcel
+from orderworks.fulfillment.models import Shipment
+from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_order
+from orderworks.orders.models import Order
+from orderworks.payments.service.offline import record_offline_payment
+from orderworks.subscribers import SUBSCRIBERS
+from tests.builders import STAFF
 from tests.fulfillment.recorded_server import RecordedServer, start
 
 SHIP_FROM = LabelAddress(name="Chairs and Company", company=None, line1="1 Market St", line2="Suite 200",
@@ -75,21 +85,6 @@ def easypost_server() -> Iterator[RecordedServer]:
 
 
 # ---- use case fixtures ----
-
-from collections.abc import Callable
-
-import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from orderworks.core.relay import relay_until_idle
-from orderworks.core.uow import UnitOfWork
-from orderworks.fulfillment.models import Shipment
-from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_order
-from orderworks.orders.models import Order
-from orderworks.payments.service.offline import record_offline_payment
-from orderworks.subscribers import SUBSCRIBERS
-from tests.builders import STAFF
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_ship_csv_then_list_deliver_and_manifest(cli_db, tmp_path: Path):
-    new_uow = lambda: UnitOfWork(cli_db)  # noqa: E731
+    new_uow = lambda: UnitOfWork(cli_db)
     basic_store(new_uow, stock=10)
     orders = [place_order(new_uow(), order_cmd(("RED-CHAIR", 1)), actor=STAFF) for _ in range(3)]
     relay_until_idle(cli_db, SUBSCRIBERS)

@@ -14,17 +14,48 @@ from orderworks.core.actor import Actor, ActorKind
 from orderworks.core.errors import DomainError, NotFound, ValidationFailed
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
-from orderworks.core.web import ERRORS, ErrorOut, IdempotencyKey, UowDep, idempotent, idempotent_in_steps, require
+from orderworks.core.web import (
+    ERRORS,
+    ErrorOut,
+    IdempotencyKey,
+    UowDep,
+    idempotent,
+    idempotent_in_steps,
+    require,
+)
 from orderworks.fulfillment.carriers import CarrierError, get_carrier
 from orderworks.fulfillment.rules import ShipmentStatus
-from orderworks.fulfillment.schemas import (DeliverIn, FulfillmentSettingsIn, FulfillmentSettingsOut, ManifestIn, ManifestOut, PackIn, PickListIn, PickListOut,
-                                            ShipIn, ShipmentOut, ShipmentPage, ShipOrdersIn, ShippingTermsIn,
-                                            ShipResultsOut, TrackingIn, WebhookResultOut)
-from orderworks.fulfillment.service import allocation, batch, labels, queries, readiness, shipping, tracking
-from orderworks.fulfillment.service import warehouse
-from orderworks.fulfillment.service.settings import update_fulfillment_settings
+from orderworks.fulfillment.schemas import (
+    DeliverIn,
+    FulfillmentSettingsIn,
+    FulfillmentSettingsOut,
+    ManifestIn,
+    ManifestOut,
+    PackIn,
+    PickListIn,
+    PickListOut,
+    ShipIn,
+    ShipmentOut,
+    ShipmentPage,
+    ShipOrdersIn,
+    ShippingTermsIn,
+    ShipResultsOut,
+    TrackingIn,
+    WebhookResultOut,
+)
+from orderworks.fulfillment.service import (
+    allocation,
+    batch,
+    labels,
+    queries,
+    readiness,
+    shipping,
+    tracking,
+    warehouse,
+)
 from orderworks.fulfillment.service.common import parse_id
 from orderworks.fulfillment.service.errors import UnknownCarrier
+from orderworks.fulfillment.service.settings import update_fulfillment_settings
 
 router = APIRouter(prefix="/api/v1", tags=["fulfillment"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
@@ -251,7 +282,8 @@ def change_fulfillment_settings(body: FulfillmentSettingsIn, request: Request, u
     """How orders are split across locations, and which agreed payment terms ship before payment."""
     return idempotent(request, uow, actor, idempotency_key, body, action=lambda: _settings_out(
         update_fulfillment_settings(uow, allocation_strategy=body.allocation_strategy,
-                                    ship_unpaid_methods=body.ship_unpaid_methods)))
+                                    ship_unpaid_methods=list(body.ship_unpaid_methods)
+                                    if body.ship_unpaid_methods is not None else None)))
 
 
 webhooks = APIRouter(prefix="/api/v1/carriers", tags=["fulfillment"])
@@ -284,4 +316,4 @@ class BadWebhook(DomainError):
     status = 400
 
 
-__all__ = ["router", "webhooks", "ValidationFailed"]
+__all__ = ["ValidationFailed", "router", "webhooks"]

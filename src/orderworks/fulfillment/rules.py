@@ -161,9 +161,9 @@ def rank_locations(stock: Sequence[LocationStock], *, strategy: str, ship_countr
         return 0 if ship_country and s.country == ship_country else 1
 
     if strategy == AllocationStrategy.NEAREST:
-        key = lambda s: (distance(s), s.priority, s.code)  # noqa: E731
+        key = lambda s: (distance(s), s.priority, s.code)
     else:
-        key = lambda s: (s.priority, distance(s), s.code)  # noqa: E731
+        key = lambda s: (s.priority, distance(s), s.code)
     return [s.location_key for s in sorted(places.values(), key=key)]
 
 

@@ -11,8 +11,12 @@ from orderworks.core.actor import Actor, ActorKind
 from orderworks.core.relay import Event
 from orderworks.core.settings import get_settings
 from orderworks.core.uow import UnitOfWork
-from orderworks.fulfillment.service.allocation import (allocate_backorders, allocate_order, cancel_order_shipments,
-                                                      reallocate_after_edit)
+from orderworks.fulfillment.service.allocation import (
+    allocate_backorders,
+    allocate_order,
+    cancel_order_shipments,
+    reallocate_after_edit,
+)
 from orderworks.fulfillment.service.digital import deliver_digital_goods
 from orderworks.fulfillment.service.readiness import refresh_order_readiness
 

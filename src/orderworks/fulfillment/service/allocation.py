@@ -8,16 +8,17 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from orderworks.core.actor import Actor
+from orderworks.core.clock import now
 from orderworks.core.ids import new_id
 from orderworks.core.store import Store, get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment import rules
 from orderworks.fulfillment.events import OrderBackordered, ShipmentCanceled
 from orderworks.fulfillment.models import Shipment, ShipmentLine
-from orderworks.fulfillment.rules import LineNeed, LocationStock, OPEN_STATUSES, ShipmentStatus
+from orderworks.fulfillment.rules import OPEN_STATUSES, LineNeed, LocationStock, ShipmentStatus
 from orderworks.fulfillment.service.common import record, shipments_of
 from orderworks.fulfillment.service.readiness import refresh_readiness
 from orderworks.inventory import reservations
@@ -72,8 +73,6 @@ def cancel_order_shipments(uow: UnitOfWork, order_id: str | uuid.UUID, *, actor:
 
 
 def cancel_shipment_locked(uow: UnitOfWork, order: Order, shipment: Shipment, *, actor: Actor, reason: str) -> None:
-    from orderworks.core.clock import now
-
     before = shipment.status
     rules.cancel(shipment)
     shipment.canceled_at = now()

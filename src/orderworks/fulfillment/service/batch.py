@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orderworks.core.actor import Actor
+from orderworks.core.clock import now
 from orderworks.core.errors import DomainError, ValidationFailed
+from orderworks.core.ids import new_id
+from orderworks.core.store import get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.models import Package
 from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, ShipmentStatus
@@ -20,9 +23,6 @@ from orderworks.fulfillment.service.common import record, shipments_of
 from orderworks.fulfillment.service.errors import NothingToShip, OrderMayNotShip
 from orderworks.fulfillment.service.readiness import order_may_ship
 from orderworks.fulfillment.service.shipping import check_tracking, order_by_number, ship_locked
-from orderworks.core.ids import new_id
-from orderworks.core.clock import now
-from orderworks.core.store import get_store
 from orderworks.orders.service.loading import order_for_update
 
 CSV_COLUMNS = ("order_number", "carrier", "tracking_number")

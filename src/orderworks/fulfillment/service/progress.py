@@ -51,7 +51,7 @@ def refresh_order(uow: UnitOfWork, order: Order, *, actor: Actor) -> None:
     session.flush()
     shipped, delivered = shipped_by_line(session, order.id)
     ordered = sum(line.quantity for line in order.lines)
-    clip = lambda per: sum(min(per.get(line.id, 0), line.quantity) for line in order.lines)  # noqa: E731
+    clip = lambda per: sum(min(per.get(line.id, 0), line.quantity) for line in order.lines)
     before = order.fulfillment_status
     after = derive_fulfillment_status(ordered, clip(shipped), clip(delivered), 0)
     if str(after) != before and before not in ("partially_returned", "returned"):

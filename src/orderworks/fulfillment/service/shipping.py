@@ -18,7 +18,13 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment import rules
 from orderworks.fulfillment.events import ShipmentDelivered, ShipmentShipped
 from orderworks.fulfillment.models import Package, Shipment
-from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, SHIPPED_STATUSES, ShipmentStatus, TrackingStatus
+from orderworks.fulfillment.rules import (
+    SHIPPABLE_STATUSES,
+    SHIPPED_STATUSES,
+    ShipmentStatus,
+    TrackingStatus,
+    remaining_lines,
+)
 from orderworks.fulfillment.service.common import items, parse_id, record, shipment_order_id, shipments_of
 from orderworks.fulfillment.service.errors import AlreadyShipped, OrderMayNotShip
 from orderworks.fulfillment.service.progress import line_progress, refresh_order
@@ -29,7 +35,6 @@ from orderworks.orders import history
 from orderworks.orders.models import Order
 from orderworks.orders.rules.status import ORDER_TRANSITIONS, OrderStatus
 from orderworks.orders.service.loading import order_for_update
-from orderworks.fulfillment.rules import remaining_lines
 
 MAX_TRACKING_NUMBERS = 50
 
@@ -70,13 +75,13 @@ def pack_shipment(uow: UnitOfWork, shipment_id: str | uuid.UUID, *, actor: Actor
         before = shipment.status
         rules.pack(shipment)
         if packages:
-            for p in shipment.packages:
-                if p.label_status != "none":
+            for existing in shipment.packages:
+                if existing.label_status != "none":
                     raise ValidationFailed("A package with a label cannot be repacked", field="packages")
             shipment.packages.clear()
             uow.session.flush()
-            for position, p in enumerate(packages):
-                shipment.packages.append(_package(shipment, position, **p))
+            for position, dims in enumerate(packages):
+                shipment.packages.append(_package(shipment, position, **dims))
         record(uow.session, order, shipment, actor=actor, action="shipment_packed", before=before,
                data={"packages": len(shipment.packages)})
         uow.commit()

@@ -91,9 +91,9 @@ def packing_slip_pdf(uow: UnitOfWork, shipment_id: str | uuid.UUID) -> tuple[str
         order = uow.session.execute(select(Order).where(Order.id == shipment.order_id)
                                     .options(selectinload(Order.lines))).scalar_one()
         shipped, _ = shipped_by_line(uow.session, order.id)
-        here = defaultdict(int)
-        for line in shipment.lines:
-            here[line.order_line_id] += line.quantity
+        here: dict[uuid.UUID, int] = defaultdict(int)
+        for item in shipment.lines:
+            here[item.order_line_id] += item.quantity
         this_shipped = shipment.status in SHIPPED_STATUSES
         lines = []
         for line in order.lines:
