@@ -173,13 +173,17 @@ def test_bulk_capture_from_the_grid_with_a_result_per_order(page, base_url, make
         assert session.get(Order, second.id).payment_status == "paid"
 
 
-def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed):
+def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed, tmp_path):
     order = placed()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
         sign_in(page, base_url, make_staff("customer_service"), PASSWORD)
         sync_api.expect(page.locator(f'tr[data-order="{order.number}"]')).to_be_visible()
+        page.click(f'tr[data-order="{order.number}"] a')
+        sync_api.expect(page.locator("#payment-status")).to_have_text("Balance due")
+        sync_api.expect(page.get_by_role("button", name="Hold")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "phone-order.png"), full_page=True)
         page.click("label.nav-burger")
         sync_api.expect(page.locator("nav.nav a", has_text="Orders")).to_be_visible()
         page.get_by_role("button", name="Sign out").click()
