@@ -191,3 +191,22 @@ def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed, tm
         sync_api.expect(page.locator(".flash-info")).to_contain_text("signed out")
     finally:
         context.close()
+
+
+def test_typing_a_search_and_choosing_a_view_filter_the_grid(page, base_url, make_staff, placed, authorized):
+    from orderworks.orders.service.placement import Customer
+
+    ada = placed()
+    grace = authorized(customer=Customer("grace@example.com", "Grace Hopper"))
+    sign_in(page, base_url, make_staff("owner"), PASSWORD)
+    page.fill("input[name=q]", "grace")
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{grace.number}"]')).to_be_visible()
+    assert "q=grace" in page.url  # the filtered list has its own address (back button, sharing)
+    page.fill("input[name=q]", "")
+    page.select_option("select[name=payment_status]", "unpaid")
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{ada.number}"]')).to_be_visible()
+    page.get_by_role("link", name="To capture").click()
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{grace.number}"]')).to_contain_text("Authorized")
