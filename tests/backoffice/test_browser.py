@@ -15,6 +15,8 @@ from tests.backoffice.browser import CHROMIUM, CHROMIUM_ARGS, DOCS_IMAGES, servi
 from tests.backoffice.conftest import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api")
+# Generous waits: the machine running the suite may be busy; a wait ends as soon as the page is right.
+sync_api.expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +37,7 @@ def base_url(app, gateway) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def page(browser, request):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(20_000)
     yield pg
     context.close()
 
