@@ -31,7 +31,7 @@ def test_sign_in_opens_a_session_in_an_httponly_cookie(browser_client, make_staf
     email = make_staff("owner")
     response = _post_login(browser_client, email, PASSWORD)
     assert response.status_code == 303 and response.headers["location"] == "/admin/orders"
-    cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}=")][0]
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/admin" in cookie
     token = browser_client.cookies.get(SESSION_COOKIE)
     with factory() as session:

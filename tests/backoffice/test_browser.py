@@ -64,10 +64,13 @@ def _more_orders(placed, authorized, new_uow) -> None:  # type: ignore[no-untype
     record_offline_payment(new_uow(), by_check.id, method="check", reference="CHK-1009", actor=STAFF)
 
 
-def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, placed, authorized, new_uow,
-                                                   request, factory):
+def test_the_everyday_workflow_click_by_click(page, base_url, make_staff, placed, authorized, new_uow, relay,
+                                              request, factory):
+    """Sign in; open an order whose payment is "Balance due"; charge the card; Capture and see "Paid"; see the
+    shipment "Ready"; Ship it with a tracking number; see it shipped, and the timeline with who did what."""
     _more_orders(placed, authorized, new_uow)
     order = placed()
+    relay()  # what the worker does after placement: the order's shipment is allocated
     email = make_staff("owner", name="Olive Owner")
     _accept_dialogs(page)
     sign_in(page, base_url, email, PASSWORD)
@@ -78,6 +81,7 @@ def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, p
     row.locator("a").first.click()
     sync_api.expect(page.locator("#payment-status")).to_have_text("Balance due")
     sync_api.expect(page.locator("#balance-due")).to_have_text("$110.47")
+    sync_api.expect(page.locator("#shipments .shipment-status")).to_have_text("Waiting")
 
     page.click("#charge-card summary")
     page.fill("input[name=number]", "4242 4242 4242 4242")
@@ -90,14 +94,28 @@ def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, p
     page.get_by_role("button", name="Capture $110.47").click()
     sync_api.expect(page.locator("#payment-status")).to_have_text("Paid")
     sync_api.expect(page.locator("#balance-due")).to_have_text("$0.00")
+
+    relay()  # the worker hands PaymentCaptured to fulfilment: the shipment may ship now
+    page.reload()
+    shipment = page.locator("#shipments .shipment").first
+    sync_api.expect(shipment.locator(".shipment-status")).to_have_text("Ready")
+    shipment.locator(".ship-form summary").click()
+    shipment.locator("input[name=carrier]").fill("ups")
+    shipment.locator("input[name=tracking_number]").fill("1Z999AA10123456784")
+    shipment.get_by_role("button", name=re.compile(r"^Ship ")).click()
+    sync_api.expect(page.locator("#fulfillment-status")).to_have_text("Shipped")
+    sync_api.expect(page.locator("#shipments .shipment-status")).to_have_text("Shipped")
+    sync_api.expect(page.locator("#shipments")).to_contain_text("1Z999AA10123456784")
+
     timeline = page.locator("#timeline")
-    sync_api.expect(timeline.locator('li[data-action="payment_captured"]')).to_contain_text("by Olive Owner")
-    sync_api.expect(timeline.locator('li[data-action="payment_authorized"]')).to_contain_text("by Olive Owner")
+    for action in ("shipment_shipped", "payment_captured", "payment_authorized"):
+        sync_api.expect(timeline.locator(f'li[data-action="{action}"]').first).to_contain_text("by Olive Owner")
     sync_api.expect(timeline.locator('li[data-action="placed"]')).to_be_visible()
     if _is_sqlite(request):
         page.screenshot(path=str(DOCS_IMAGES / "backoffice-order.png"), full_page=True)
     with factory() as session:
-        assert session.get(Order, order.id).payment_status == "paid"
+        shipped = session.get(Order, order.id)
+        assert (shipped.payment_status, shipped.fulfillment_status) == ("paid", "fulfilled")
 
 
 def test_a_role_that_may_not_refund_sees_no_button_and_gets_403_posting_anyway(page, base_url, make_staff,
@@ -212,3 +230,30 @@ def test_typing_a_search_and_choosing_a_view_filter_the_grid(page, base_url, mak
     page.get_by_role("link", name="To capture").click()
     sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
     sync_api.expect(page.locator(f'tr[data-order="{grace.number}"]')).to_contain_text("Authorized")
+
+
+def test_bulk_ship_from_a_csv_in_the_browser(page, base_url, make_staff, placed, new_uow, relay, factory):
+    from orderworks.payments.service.offline import record_offline_payment
+    from tests.builders import STAFF
+
+    orders = [placed(), placed()]
+    relay()
+    for o in orders:
+        record_offline_payment(new_uow(), o.id, method="cash", actor=STAFF)
+    relay()
+    csv = "order_number,carrier,tracking_number\n" + "".join(
+        f"{o.number},usps,940010000000000000000{i}\n" for i, o in enumerate(orders)) + "424242,usps,9400999\n"
+    sign_in(page, base_url, make_staff("fulfillment"), PASSWORD)
+    page.click("#ship-csv summary")
+    page.set_input_files("#ship-csv input[type=file]",
+                         files=[{"name": "tracking.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.click("#ship-csv button[type=submit]")
+    report = page.locator("#bulk-report")
+    sync_api.expect(report).to_contain_text("Ship from CSV: 2 of 3 done")
+    sync_api.expect(report.locator(f'li[data-order="{orders[0].number}"]')).to_contain_text("Shipped")
+    sync_api.expect(report.locator('li[data-order="424242"]')).to_contain_text("row 3")
+    report.get_by_text("Refresh the list").click()
+    for o in orders:
+        sync_api.expect(page.locator(f'tr[data-order="{o.number}"]')).to_contain_text("Shipped")
+    with factory() as session:
+        assert all(session.get(Order, o.id).fulfillment_status == "fulfilled" for o in orders)

@@ -53,11 +53,11 @@ def test_cli_staff_create(tmp_path, engine):
     env = {**os.environ, "ORDERWORKS_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     cli = [sys.executable, "-m", "orderworks.cli", "staff"]
     made = subprocess.run([*cli, "create", "--email", "clerk@shop.example", "--password", "clerk-password-1",
-                           "--role", "fulfillment"], env=env, capture_output=True, text=True, timeout=60)
+                           "--role", "fulfillment"], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert made.returncode == 0, made.stdout + made.stderr
     assert "clerk@shop.example created (fulfillment)" in made.stdout
     refused = subprocess.run([*cli, "create", "--email", "x@shop.example", "--password", "pw", "--role", "owner"],
-                             env=env, capture_output=True, text=True, timeout=60)
+                             env=env, capture_output=True, text=True, timeout=60, check=False)
     assert refused.returncode == 1 and "validation_failed" in refused.stdout
-    listed = subprocess.run([*cli, "list"], env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60)
+    listed = subprocess.run([*cli, "list"], env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=False)
     assert "clerk@shop.example" in listed.stdout and "fulfillment" in listed.stdout
