@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time_machine
 from datetime import timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from orderworks.backoffice.models import StaffSession, StaffUser
@@ -12,7 +12,7 @@ from orderworks.backoffice.rules import MAX_FAILED_ATTEMPTS
 from orderworks.backoffice.web.auth import SESSION_COOKIE
 from orderworks.backoffice.web.csrf import HEADER as CSRF_HEADER
 from orderworks.core.clock import now
-from tests.backoffice.conftest import PASSWORD, csrf_of, form_token, sign_in
+from tests.backoffice.conftest import PASSWORD, csrf_of, form_token
 
 
 def _post_login(client, email, password):  # type: ignore[no-untyped-def]
@@ -31,7 +31,7 @@ def test_sign_in_opens_a_session_in_an_httponly_cookie(browser_client, make_staf
     email = make_staff("owner")
     response = _post_login(browser_client, email, PASSWORD)
     assert response.status_code == 303 and response.headers["location"] == "/admin/orders"
-    cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}=")][0]
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/admin" in cookie
     token = browser_client.cookies.get(SESSION_COOKIE)
     with factory() as session:

@@ -15,6 +15,8 @@ from tests.backoffice.browser import CHROMIUM, CHROMIUM_ARGS, DOCS_IMAGES, servi
 from tests.backoffice.conftest import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api")
+# Generous waits: the machine running the suite may be busy; a wait ends as soon as the page is right.
+sync_api.expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +37,7 @@ def base_url(app, gateway) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def page(browser, request):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(20_000)
     yield pg
     context.close()
 
@@ -62,10 +64,13 @@ def _more_orders(placed, authorized, new_uow) -> None:  # type: ignore[no-untype
     record_offline_payment(new_uow(), by_check.id, method="check", reference="CHK-1009", actor=STAFF)
 
 
-def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, placed, authorized, new_uow,
-                                                   request, factory):
+def test_the_everyday_workflow_click_by_click(page, base_url, make_staff, placed, authorized, new_uow, relay,
+                                              request, factory):
+    """Sign in; open an order whose payment is "Balance due"; charge the card; Capture and see "Paid"; see the
+    shipment "Ready"; Ship it with a tracking number; see it shipped, and the timeline with who did what."""
     _more_orders(placed, authorized, new_uow)
     order = placed()
+    relay()  # what the worker does after placement: the order's shipment is allocated
     email = make_staff("owner", name="Olive Owner")
     _accept_dialogs(page)
     sign_in(page, base_url, email, PASSWORD)
@@ -76,6 +81,7 @@ def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, p
     row.locator("a").first.click()
     sync_api.expect(page.locator("#payment-status")).to_have_text("Balance due")
     sync_api.expect(page.locator("#balance-due")).to_have_text("$110.47")
+    sync_api.expect(page.locator("#shipments .shipment-status")).to_have_text("Waiting")
 
     page.click("#charge-card summary")
     page.fill("input[name=number]", "4242 4242 4242 4242")
@@ -88,14 +94,28 @@ def test_take_a_card_and_capture_it_click_by_click(page, base_url, make_staff, p
     page.get_by_role("button", name="Capture $110.47").click()
     sync_api.expect(page.locator("#payment-status")).to_have_text("Paid")
     sync_api.expect(page.locator("#balance-due")).to_have_text("$0.00")
+
+    relay()  # the worker hands PaymentCaptured to fulfilment: the shipment may ship now
+    page.reload()
+    shipment = page.locator("#shipments .shipment").first
+    sync_api.expect(shipment.locator(".shipment-status")).to_have_text("Ready")
+    shipment.locator(".ship-form summary").click()
+    shipment.locator("input[name=carrier]").fill("ups")
+    shipment.locator("input[name=tracking_number]").fill("1Z999AA10123456784")
+    shipment.get_by_role("button", name=re.compile(r"^Ship ")).click()
+    sync_api.expect(page.locator("#fulfillment-status")).to_have_text("Shipped")
+    sync_api.expect(page.locator("#shipments .shipment-status")).to_have_text("Shipped")
+    sync_api.expect(page.locator("#shipments")).to_contain_text("1Z999AA10123456784")
+
     timeline = page.locator("#timeline")
-    sync_api.expect(timeline.locator('li[data-action="payment_captured"]')).to_contain_text("by Olive Owner")
-    sync_api.expect(timeline.locator('li[data-action="payment_authorized"]')).to_contain_text("by Olive Owner")
+    for action in ("shipment_shipped", "payment_captured", "payment_authorized"):
+        sync_api.expect(timeline.locator(f'li[data-action="{action}"]').first).to_contain_text("by Olive Owner")
     sync_api.expect(timeline.locator('li[data-action="placed"]')).to_be_visible()
     if _is_sqlite(request):
         page.screenshot(path=str(DOCS_IMAGES / "backoffice-order.png"), full_page=True)
     with factory() as session:
-        assert session.get(Order, order.id).payment_status == "paid"
+        shipped = session.get(Order, order.id)
+        assert (shipped.payment_status, shipped.fulfillment_status) == ("paid", "fulfilled")
 
 
 def test_a_role_that_may_not_refund_sees_no_button_and_gets_403_posting_anyway(page, base_url, make_staff,
@@ -173,13 +193,17 @@ def test_bulk_capture_from_the_grid_with_a_result_per_order(page, base_url, make
         assert session.get(Order, second.id).payment_status == "paid"
 
 
-def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed):
+def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed, tmp_path):
     order = placed()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
         sign_in(page, base_url, make_staff("customer_service"), PASSWORD)
         sync_api.expect(page.locator(f'tr[data-order="{order.number}"]')).to_be_visible()
+        page.click(f'tr[data-order="{order.number}"] a')
+        sync_api.expect(page.locator("#payment-status")).to_have_text("Balance due")
+        sync_api.expect(page.get_by_role("button", name="Hold")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "phone-order.png"), full_page=True)
         page.click("label.nav-burger")
         sync_api.expect(page.locator("nav.nav a", has_text="Orders")).to_be_visible()
         page.get_by_role("button", name="Sign out").click()
@@ -187,3 +211,49 @@ def test_phone_sized_grid_and_sign_out(browser, base_url, make_staff, placed):
         sync_api.expect(page.locator(".flash-info")).to_contain_text("signed out")
     finally:
         context.close()
+
+
+def test_typing_a_search_and_choosing_a_view_filter_the_grid(page, base_url, make_staff, placed, authorized):
+    from orderworks.orders.service.placement import Customer
+
+    ada = placed()
+    grace = authorized(customer=Customer("grace@example.com", "Grace Hopper"))
+    sign_in(page, base_url, make_staff("owner"), PASSWORD)
+    page.fill("input[name=q]", "grace")
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{grace.number}"]')).to_be_visible()
+    assert "q=grace" in page.url  # the filtered list has its own address (back button, sharing)
+    page.fill("input[name=q]", "")
+    page.select_option("select[name=payment_status]", "unpaid")
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{ada.number}"]')).to_be_visible()
+    page.get_by_role("link", name="To capture").click()
+    sync_api.expect(page.locator("tbody tr[data-order]")).to_have_count(1)
+    sync_api.expect(page.locator(f'tr[data-order="{grace.number}"]')).to_contain_text("Authorized")
+
+
+def test_bulk_ship_from_a_csv_in_the_browser(page, base_url, make_staff, placed, new_uow, relay, factory):
+    from orderworks.payments.service.offline import record_offline_payment
+    from tests.builders import STAFF
+
+    orders = [placed(), placed()]
+    relay()
+    for o in orders:
+        record_offline_payment(new_uow(), o.id, method="cash", actor=STAFF)
+    relay()
+    csv = "order_number,carrier,tracking_number\n" + "".join(
+        f"{o.number},usps,940010000000000000000{i}\n" for i, o in enumerate(orders)) + "424242,usps,9400999\n"
+    sign_in(page, base_url, make_staff("fulfillment"), PASSWORD)
+    page.click("#ship-csv summary")
+    page.set_input_files("#ship-csv input[type=file]",
+                         files=[{"name": "tracking.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.click("#ship-csv button[type=submit]")
+    report = page.locator("#bulk-report")
+    sync_api.expect(report).to_contain_text("Ship from CSV: 2 of 3 done")
+    sync_api.expect(report.locator(f'li[data-order="{orders[0].number}"]')).to_contain_text("Shipped")
+    sync_api.expect(report.locator('li[data-order="424242"]')).to_contain_text("row 3")
+    report.get_by_text("Refresh the list").click()
+    for o in orders:
+        sync_api.expect(page.locator(f'tr[data-order="{o.number}"]')).to_contain_text("Shipped")
+    with factory() as session:
+        assert all(session.get(Order, o.id).fulfillment_status == "fulfilled" for o in orders)

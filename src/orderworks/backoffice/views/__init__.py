@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from orderworks.backoffice.views import bulk, login, order, order_edit, orders
+from orderworks.backoffice.views import bulk, login, order, order_edit, orders, shipments
 
-ROUTERS: list[APIRouter] = [login.router, orders.router, bulk.router, order_edit.router, order.router]
+ROUTERS: list[APIRouter] = [login.router, orders.router, bulk.router, order_edit.router, order.router, shipments.router]

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from orderworks.backoffice.rules import SESSION_LIFETIME
 from orderworks.backoffice.service import AccountLocked, sign_in, sign_out, staff_for_session
 from orderworks.backoffice.web.auth import SESSION_COOKIE, UowDep, read_uow
 from orderworks.backoffice.web.csrf import check_form_token
@@ -48,8 +47,9 @@ def login(request: Request, uow: UowDep, email: Annotated[str, Form()] = "", pas
         status = 403 if isinstance(exc, AccountLocked) else 401
         return render(request, "login/login.html", {"next": next, "email": email}, status_code=status)
     response = RedirectResponse(_safe_next(request.scope.get("root_path", ""), next), status_code=303)
+    # A browser-session cookie: the server decides when the session ends (its expiry slides with use).
     response.set_cookie(SESSION_COOKIE, signed.token, path="/admin", httponly=True, samesite="lax",
-                        secure=request.app.state.cookie_secure, max_age=int(SESSION_LIFETIME.total_seconds()))
+                        secure=request.app.state.cookie_secure)
     return response
 
 

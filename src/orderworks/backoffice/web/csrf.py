@@ -58,7 +58,8 @@ class BackofficeCSRF(CSRFMiddleware):
         # Set the cookie with the token the page was rendered with (not a second, different one).
         state = scope.get("state", {})
         if message["type"] == "http.response.start" and state.get("csrf_new"):
-            cookie = f"{COOKIE}={state['csrf_token']}; Path=/admin; SameSite=Lax"
+            # HttpOnly: pages carry the token themselves, so no script needs to read the cookie.
+            cookie = f"{COOKIE}={state['csrf_token']}; Path=/admin; SameSite=Lax; HttpOnly"
             if self.cookie_secure:
                 cookie += "; Secure"
             message.setdefault("headers", [])

@@ -1,7 +1,7 @@
 """backoffice: staff users and sessions, the store's ship promise, an index for the backordered view
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0005
 """
 from __future__ import annotations
 
