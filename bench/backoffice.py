@@ -32,17 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from workload import recreate_postgres  # noqa: E402
+import httpx
+import uvicorn
+from sqlalchemy import text
+from workload import recreate_postgres
 
-from orderworks.backoffice.service import create_staff  # noqa: E402
-from orderworks.core.db import make_engine, make_session_factory  # noqa: E402
-from orderworks.core.migrate import upgrade  # noqa: E402
-from orderworks.core.settings import Settings  # noqa: E402
-from orderworks.core.uow import UnitOfWork  # noqa: E402
-from orderworks.orders import pricing_setup as setup  # noqa: E402
+from orderworks.backoffice.service import create_staff
+from orderworks.core.db import make_engine, make_session_factory
+from orderworks.core.migrate import upgrade
+from orderworks.core.settings import Settings
+from orderworks.core.uow import UnitOfWork
+from orderworks.orders import pricing_setup as setup
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench_backoffice"
 PASSWORD = "bench password 123"
@@ -131,7 +131,7 @@ def measure(client: httpx.Client, path: str, requests: int) -> dict[str, float |
         response.raise_for_status()
         rows = response.text.count("<tr data-order") or response.text.count("<tr")
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {"path": path, "requests": requests, "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(p95, 1), "rows_on_page": rows}
 

@@ -40,10 +40,10 @@ def bar_chart(bars: Sequence[Bar], *, label: str, line_label: str = "", line_for
     n = max(len(bars), 1)
     slot = plot_w / n
     every = max(1, n // 10)  # at most ~10 labels under the axis
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(label)}"><title>{escape(label)}</title>',
-             f'<line class="axis" x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{PAD_LEFT + plot_w}" '
-             f'y2="{PAD_TOP + plot_h}"/>',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+              f'aria-label="{escape(label)}"><title>{escape(label)}</title>'),
+             (f'<line class="axis" x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{PAD_LEFT + plot_w}" '
+              f'y2="{PAD_TOP + plot_h}"/>'),
              f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end">{top}</text>',
              f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h}" text-anchor="end">0</text>']
     points = []

@@ -101,7 +101,7 @@ def _ship_times(session: Session, *, since: datetime) -> list[tuple[str, int]] |
         hours = (func.julianday(shipment.shipped_at) - func.julianday(Order.created_at)) * 24
     bucket = case(*[(hours < bound, i) for i, (_, bound) in enumerate(SHIP_BUCKETS) if bound is not None],
                   else_=len(SHIP_BUCKETS) - 1)
-    rows = dict(session.execute(
+    rows: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
         select(bucket, func.count()).join(Order, Order.id == shipment.order_id)
         .where(shipment.shipped_at.is_not(None), shipment.shipped_at >= since).group_by(bucket)).all())
     return [(label, int(rows.get(i, 0))) for i, (label, _) in enumerate(SHIP_BUCKETS)]

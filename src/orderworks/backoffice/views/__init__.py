@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from orderworks.backoffice.views import bulk, login, order, orders
-from orderworks.backoffice.views import catalog, dashboard, entry, events, settings, setup, staff, stock
+from orderworks.backoffice.views import (
+                            bulk,
+                            catalog,
+                            dashboard,
+                            entry,
+                            events,
+                            login,
+                            order,
+                            orders,
+                            settings,
+                            setup,
+                            staff,
+                            stock,
+)
 
 # The dashboard answers "/" before login's redirect; order entry's /orders/new before the order page's /{id}.
 ROUTERS: list[APIRouter] = [dashboard.router, entry.router, login.router, orders.router, bulk.router, order.router,

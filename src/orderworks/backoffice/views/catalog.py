@@ -12,8 +12,17 @@ from orderworks.backoffice.service import Staff
 from orderworks.backoffice.web.auth import ReadUowDep, UowDep, allowed
 from orderworks.backoffice.web.flash import flash
 from orderworks.backoffice.web.templating import render
-from orderworks.catalog.service import (TAX_CLASSES, ProductSpec, create_product, create_vendor, get_product,
-                                        list_products, list_vendors, update_product, update_vendor)
+from orderworks.catalog.service import (
+    TAX_CLASSES,
+    ProductSpec,
+    create_product,
+    create_vendor,
+    get_product,
+    list_products,
+    list_vendors,
+    update_product,
+    update_vendor,
+)
 from orderworks.core.errors import ValidationFailed
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork

@@ -24,7 +24,7 @@ Reader = Annotated[Staff, Depends(allowed(Permission.ORDERS_READ))]
 @router.get("/")
 def dashboard(request: Request, staff: Reader, uow: ReadUowDep) -> Response:
     d = load_dashboard(uow, at=now())
-    money = lambda minor: format_money(minor, d.currency)  # noqa: E731
+    money = lambda minor: format_money(minor, d.currency)
     orders_chart = bar_chart(
         [Bar(day.day.strftime("%d %b"), day.orders,
              f"{day.day:%a %d %b}: {day.orders} orders, {money(day.revenue)}", day.revenue) for day in d.days],
