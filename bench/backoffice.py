@@ -47,9 +47,11 @@ from orderworks.orders import pricing_setup as setup
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1/orderworks_bench_backoffice"
 PASSWORD = "bench password 123"
 CUSTOMERS = 200_000
+RECENT = 16_000  # about the last 6 days of orders are still open or recent
 
-# One statement: every order's columns computed from its series number i (statuses cycle through a mix in
-# which most orders are done, some wait for capture or shipping, a few are held, backordered or canceled).
+# One statement: every order's columns computed from its series number i (one every 31.5 s, newest first).
+# Orders older than RECENT are done (completed, or canceled); the recent ones cycle through a mix in which some
+# wait for capture or shipping and a few are held, backordered or canceled: the work a real shop has open.
 GENERATE = """
 INSERT INTO orders (id, number, channel, status, payment_status, fulfillment_status, backordered, version,
     currency, customer_email, customer_name, search_name, shipping_address, shipping_method, shipping_method_name,
@@ -57,12 +59,17 @@ INSERT INTO orders (id, number, channel, status, payment_status, fulfillment_sta
     weight_grams, notes, placed_at, created_at, updated_at)
 SELECT gen_random_uuid(), (100000 + i)::text,
     (ARRAY['web','web','web','api','phone','email','in_store','marketplace'])[1 + i % 8],
-    (ARRAY['completed','completed','completed','completed','completed','completed','processing','processing',
-           'pending','pending','on_hold','canceled'])[1 + i % 12],
-    (ARRAY['paid','paid','paid','paid','paid','paid','paid','paid','authorized','unpaid','paid','voided'])[1 + i % 12],
-    (ARRAY['delivered','fulfilled','delivered','fulfilled','delivered','fulfilled','unfulfilled','partially_fulfilled',
-           'unfulfilled','unfulfilled','unfulfilled','unfulfilled'])[1 + i % 12],
-    (i % 97 = 0), 1, 'USD',
+    CASE WHEN i > :recent THEN (ARRAY['completed','completed','completed','completed','completed','completed',
+        'completed','completed','completed','completed','completed','canceled'])[1 + i % 12]
+    ELSE (ARRAY['completed','completed','completed','completed','completed','completed','processing','processing',
+        'pending','pending','on_hold','canceled'])[1 + i % 12] END,
+    CASE WHEN i > :recent THEN (CASE WHEN i % 12 = 11 THEN 'voided' ELSE 'paid' END)
+    ELSE (ARRAY['paid','paid','paid','paid','paid','paid','paid','paid','authorized','unpaid','paid',
+        'voided'])[1 + i % 12] END,
+    CASE WHEN i > :recent THEN (CASE WHEN i % 12 = 11 THEN 'unfulfilled' ELSE 'delivered' END)
+    ELSE (ARRAY['delivered','fulfilled','delivered','fulfilled','delivered','fulfilled','unfulfilled',
+        'partially_fulfilled','unfulfilled','unfulfilled','unfulfilled','unfulfilled'])[1 + i % 12] END,
+    (i <= :recent AND i % 97 = 0), 1, 'USD',
     'customer' || (i % :customers) || '@example.com', 'Customer ' || (i % :customers),
     'customer ' || (i % :customers),
     '{"name": "Customer", "line1": "1 Main St", "city": "Mountain View", "region": "CA", "postal_code": "94043",
@@ -88,7 +95,7 @@ def generate(url: str, orders: int) -> float:
     create_staff(UnitOfWork(factory), email="bench@shop.example", name="Bench", password=PASSWORD, role="owner")
     started = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(text(GENERATE), {"n": orders, "customers": CUSTOMERS})
+        conn.execute(text(GENERATE), {"n": orders, "customers": CUSTOMERS, "recent": RECENT})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE orders"))
     seconds = time.perf_counter() - started
