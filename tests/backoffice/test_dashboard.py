@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import insert, select
@@ -45,7 +46,7 @@ def test_orders_per_day_fill_the_month_and_leave_out_canceled(new_uow, placed, f
 
 
 class _Other(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime}
 
 
 class FakeShipment(_Other):
