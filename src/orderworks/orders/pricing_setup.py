@@ -22,7 +22,9 @@ STORE_FIELDS = ("name", "email", "phone", "address", "country", "locale", "timez
                 "currencies", "prices_include_tax", "order_number_prefix", "order_number_start",
                 "payment_mode", "declined_stock_hold_minutes", "auto_invoice", "ship_promise_days")
 # Automation settings counted in whole minutes or days: none may be negative (the back office's settings screen).
-WHOLE_NUMBER_FIELDS = ("declined_stock_hold_minutes", "ship_promise_days", "order_number_start")
+WHOLE_NUMBER_FIELDS = ("declined_stock_hold_minutes", "ship_promise_days", "order_number_start",
+                       "unpaid_order_timeout_minutes")
+UNPAID_TIMEOUT = "unpaid_order_timeout_minutes"
 PAYMENT_MODES = ("authorize", "authorize_and_capture")
 
 
@@ -60,6 +62,8 @@ def update_store(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
         for name in STORE_FIELDS:
             if changes.get(name) is not None:
                 setattr(store, name, changes[name])
+        if UNPAID_TIMEOUT in changes and hasattr(store, UNPAID_TIMEOUT):  # None turns it off; the jobs area's column
+            setattr(store, UNPAID_TIMEOUT, changes[UNPAID_TIMEOUT])
         if store.default_currency not in store.currencies:
             raise ValidationFailed("The default currency must be one of the currencies sold", field="default_currency")
         uow.commit()

@@ -16,13 +16,11 @@ from orderworks.backoffice.web.flash import flash
 from orderworks.backoffice.web.templating import render
 from orderworks.core.errors import ValidationFailed
 from orderworks.core.permissions import Permission
-from orderworks.core.store import Store, get_store
-from orderworks.core.uow import UnitOfWork
-from orderworks.orders.pricing_setup import PAYMENT_MODES, get_store_settings, update_store
+from orderworks.core.store import Store
+from orderworks.orders.pricing_setup import PAYMENT_MODES, UNPAID_TIMEOUT, get_store_settings, update_store
 
 router = APIRouter()
 Admin = Annotated[Staff, Depends(allowed(Permission.SETTINGS_WRITE))]
-UNPAID_TIMEOUT = "unpaid_order_timeout_minutes"  # a column the scheduled-jobs area adds; shown once it exists
 MINUTES_DAYS = ("declined_stock_hold_minutes", "ship_promise_days")
 
 
@@ -57,17 +55,8 @@ def save(request: Request, staff: Admin, uow: UowDep, form: FormDep) -> Response
         "name": v.get("name", "").strip() or None, "email": v.get("email", "").strip() or None,
         "payment_mode": v.get("payment_mode") or None, "auto_invoice": v.get("auto_invoice") == "true",
         **{name: _whole(v, name) for name in MINUTES_DAYS}}
+    if _has_unpaid_timeout():  # an empty field turns the timeout off
+        changes[UNPAID_TIMEOUT] = _whole(v, UNPAID_TIMEOUT)
     store = update_store(uow, changes)
-    if _has_unpaid_timeout():  # None (empty field) turns the timeout off
-        store = _set_unpaid_timeout(request, _whole(v, UNPAID_TIMEOUT))
     flash(request, "Settings are saved.")
     return _page(request, store, fragment=True)
-
-
-def _set_unpaid_timeout(request: Request, minutes: int | None) -> Store:
-    uow = UnitOfWork(request.app.state.session_factory)
-    with uow:
-        store = get_store(uow.session)
-        setattr(store, UNPAID_TIMEOUT, minutes)
-        uow.commit()
-    return store
