@@ -14,6 +14,7 @@ from orderworks.cli_console import console
 from orderworks.cli_console import fail as _fail
 from orderworks.cli_console import session_factory as _factory
 from orderworks.cli_events import events_app, worker
+from orderworks.cli_fulfillment import register as register_fulfillment_commands
 from orderworks.cli_invoicing import invoices_app
 from orderworks.cli_payments import app as payments_app
 from orderworks.cli_staff import staff_app
@@ -40,6 +41,7 @@ app.add_typer(payments_app, name="payments")
 app.add_typer(staff_app, name="staff")
 app.command("worker")(worker)
 register_catalog_commands(app)  # products, locations, stock, vendors, import
+register_fulfillment_commands(app)  # ship --csv, shipments, pick-list, manifest
 
 
 @db_app.command("upgrade")

@@ -1,74 +1,52 @@
-"""Playwright against a real server: the app on 127.0.0.1 at a free port (uvicorn in a thread), driven by
-Debian's chromium (never `playwright install`). Import the fixtures into a test module to use them."""
+"""Playwright helpers: Debian's chromium (never `playwright install`), a uvicorn server on a free port in a
+thread, and signing in through the form."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import uvicorn
 
-from tests.backoffice.conftest import PASSWORD
-
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+@contextmanager
+def serving(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """`app` served by uvicorn on 127.0.0.1 and a free port, in a thread, for the block."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(500):
+    for _ in range(200):
         if server.started:
             break
-        time.sleep(0.01)
-    assert server.started, "the test server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+        time.sleep(0.05)
+    else:
+        raise RuntimeError("uvicorn did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def signed_in(chromium, live_url, make_staff) -> Iterator[Callable[[str], object]]:  # type: ignore[no-untyped-def]
-    """`signed_in("fulfillment")`: a fresh browser page signed in to the back office as that role."""
-    contexts = []
-
-    def _page(role: str = "owner"):  # type: ignore[no-untyped-def]
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_url}/admin/login")
-        page.fill("input[name=email]", make_staff(role))
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
-        return page
-
-    yield _page
-    for c in contexts:
-        c.close()
+def sign_in(page, base_url: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/admin/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/orders")

@@ -43,6 +43,15 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> TestCli
 
 
 @pytest.fixture
+def relay(factory):  # type: ignore[no-untyped-def]
+    """Run the outbox relay (what the worker does): allocation after placement, readiness after payment..."""
+    from orderworks.core.relay import relay_until_idle
+    from orderworks.subscribers import SUBSCRIBERS
+
+    return lambda: relay_until_idle(factory, SUBSCRIBERS)
+
+
+@pytest.fixture
 def gateway(app, tmp_path):  # type: ignore[no-untyped-def]
     """The built-in test gateway in its own file, set on the API app (the back office charges through it)."""
     from orderworks.payments.gateways.test import TestGateway

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time_machine
 from datetime import timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from orderworks.backoffice.models import StaffSession, StaffUser
@@ -12,7 +12,7 @@ from orderworks.backoffice.rules import MAX_FAILED_ATTEMPTS
 from orderworks.backoffice.web.auth import SESSION_COOKIE
 from orderworks.backoffice.web.csrf import HEADER as CSRF_HEADER
 from orderworks.core.clock import now
-from tests.backoffice.conftest import PASSWORD, csrf_of, form_token, sign_in
+from tests.backoffice.conftest import PASSWORD, csrf_of, form_token
 
 
 def _post_login(client, email, password):  # type: ignore[no-untyped-def]

@@ -131,3 +131,30 @@ def test_reorder_opens_a_draft(staff_client, placed, factory):
 def test_an_unknown_order_is_a_404_page(staff_client):
     response = staff_client("owner").get("/admin/orders/00000000-0000-7000-8000-000000000000")
     assert response.status_code == 404 and "Not found" in response.text
+
+
+def test_edit_before_payment_changes_the_order_and_a_stale_form_is_refused(staff_client, placed, factory):
+    order = placed()
+    client = staff_client("customer_service")
+    form = client.get(f"/admin/orders/{order.id}/edit")
+    assert form.status_code == 200 and 'name="version" value="1"' in form.text
+    data = {"version": "1", "sku": ["RED-CHAIR", ""], "quantity": ["3", "1"], "customer_name": "Ada King",
+            "customer_email": "ada@example.com", "shipping_method": "standard",
+            "ship_name": "Ada King", "ship_line1": "1600 Amphitheatre Pkwy", "ship_city": "Mountain View",
+            "ship_region": "CA", "ship_postal_code": "94043", "ship_country": "US"}
+    saved = client.post(f"/admin/orders/{order.id}/edit", data=data, headers=HX)
+    assert saved.status_code == 204 and saved.headers["hx-location"] == f"/admin/orders/{order.id}"
+    page = client.get(f"/admin/orders/{order.id}").text
+    assert "is updated" in page and "Ada King" in page and 'data-action="edited"' in page
+    with factory() as session:
+        assert session.get(Order, order.id).items_total == 3 * 4900
+    stale = client.post(f"/admin/orders/{order.id}/edit", data=data, headers=HX)
+    assert stale.status_code == 409
+
+
+def test_edit_is_not_offered_once_paid(staff_client, placed):
+    order = placed()
+    client = staff_client("owner")
+    assert f'href="/admin/orders/{order.id}/edit"' in client.get(f"/admin/orders/{order.id}").text
+    client.post(f"/admin/orders/{order.id}/payments/offline", data={"method": "cash"}, headers=HX)
+    assert f'href="/admin/orders/{order.id}/edit"' not in client.get(f"/admin/orders/{order.id}").text

@@ -24,8 +24,8 @@ def test_the_dashboard_counts_the_saved_views_and_draws_svg_charts(staff_client,
     assert 'data-figure="revenue_today"><div class="figure">$' in text
     assert 'href="/admin/orders?view=to_capture"' in text
     assert 'data-figure="to_capture" href="/admin/orders?view=to_capture">\n      <div class="figure">1<' in text
-    assert text.count("<svg") == 1 and 'class="bar" data-value="2"' in text  # today's bar; shipments: skipped
-    assert "once the fulfilment area is installed" in text
+    assert text.count("<svg") == 2 and 'class="bar" data-value="2"' in text  # today's bar; the ship times
+    assert "Shipments by time from order to shipment" in text
 
 
 def test_order_entry_finds_a_known_customer_and_products_with_stock(staff_client, placed):

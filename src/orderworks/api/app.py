@@ -17,6 +17,8 @@ from orderworks.core.db import make_engine, make_session_factory
 from orderworks.core.logs import configure_logging
 from orderworks.core.settings import Settings, get_settings
 from orderworks.core.web import refuse_nul_characters
+from orderworks.fulfillment.api import router as fulfillment_router
+from orderworks.fulfillment.api import webhooks as carrier_webhooks_router
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
 from orderworks.orders.api import build_router as build_orders_router
@@ -43,7 +45,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # Every order route answers the whole order: its payments, balance due and invoices too.
     orders_router = build_orders_router(WHOLE_ORDER)
     for router in (catalog_router, inventory_router, orders_router, pricing_router, payments_router,
-                   webhooks_router, invoicing_router):
+                   webhooks_router, invoicing_router, fulfillment_router, carrier_webhooks_router):
         app.include_router(router)
     # The staff web UI: its own sub-application (sessions, CSRF), outside the API's OpenAPI document.
     app.mount("/admin", create_backoffice(settings, app.state.session_factory, parent=app))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ CAPTURABLE = (PaymentState.AUTHORIZED, PaymentState.PARTIALLY_CAPTURED)
 
 @dataclass(frozen=True)
 class BulkResult:
-    order_id: uuid.UUID
+    order_id: uuid.UUID | None  # None: a CSV row naming no order this store has
     number: str
     ok: bool
     message: str
@@ -105,3 +106,57 @@ def bulk_cancel(new_uow: Callable[[], UnitOfWork], order_ids: Sequence[uuid.UUID
         return "Canceled; stock back on sale"
 
     return for_each_order(new_uow, order_ids, cancel)
+
+
+def bulk_allocate(new_uow: Callable[[], UnitOfWork], order_ids: Sequence[uuid.UUID], *,
+                  actor: Actor) -> list[BulkResult]:
+    """Create shipments ("allocate") for each selected order from the stock there is now."""
+    from orderworks.fulfillment.service.allocation import allocate_order
+
+    def allocate(order_id: uuid.UUID) -> str:
+        made = allocate_order(new_uow(), order_id, actor=actor)
+        return f"{len(made)} shipment(s): {', '.join(s.ref for s in made)}" if made else "Nothing new to allocate"
+
+    return for_each_order(new_uow, order_ids, allocate)
+
+
+def ship_results(results: Sequence[Any], orders: dict[str, tuple[uuid.UUID, str]]) -> list[BulkResult]:
+    """fulfillment's ShipResults (a selection or CSV rows) as the grid's per-order results; `orders` finds each
+    order's (id, number) by its id or number (a refusal names the order by what it was asked with)."""
+    said = {"shipped": "Shipped", "tracking_added": "Tracking number added", "unchanged": "Already shipped"}
+    out = []
+    for r in results:
+        order_id, number = orders.get(r.order_number, (None, r.order_number or "?"))
+        where = f"row {r.row}: " if r.row else ""
+        message = said.get(r.status, r.status) if r.status != "error" else (r.error or {}).get("message", "Refused")
+        out.append(BulkResult(order_id, number, r.status != "error", where + message))
+    return out
+
+
+def _orders_by_id_and_number(uow: UnitOfWork, *, ids: Sequence[uuid.UUID] = (),
+                             numbers: Sequence[str] = ()) -> dict[str, tuple[uuid.UUID, str]]:
+    with uow:
+        rows = uow.session.execute(select(Order.id, Order.number).where(
+            Order.id.in_(ids) | Order.number.in_(numbers))).all()
+    found: dict[str, tuple[uuid.UUID, str]] = {}
+    for oid, number in rows:
+        found[str(oid)] = found[number] = (oid, number)
+    return found
+
+
+def bulk_ship(new_uow: Callable[[], UnitOfWork], order_ids: Sequence[uuid.UUID], *, carrier: str,
+              actor: Actor) -> list[BulkResult]:
+    """Ship every ready shipment of each selected order with a carrier (no tracking numbers)."""
+    from orderworks.fulfillment.service.batch import ship_orders
+
+    chosen = check_selection(order_ids)
+    results = ship_orders(new_uow, [str(o) for o in chosen], carrier=carrier, actor=actor)
+    return ship_results(results, _orders_by_id_and_number(new_uow(), ids=chosen))
+
+
+def bulk_ship_csv(new_uow: Callable[[], UnitOfWork], data: bytes, *, actor: Actor) -> list[BulkResult]:
+    """Ship from a CSV of order_number, carrier, tracking_number: a result per row."""
+    from orderworks.fulfillment.service.batch import ship_csv
+
+    results = ship_csv(new_uow, data, actor=actor)
+    return ship_results(results, _orders_by_id_and_number(new_uow(), numbers=[r.order_number for r in results]))

@@ -54,3 +54,25 @@ def order_buttons(status: str, payment_status: str, fulfillment_status: str, *, 
         place=current == S.DRAFT,
         take_payment=current not in (S.DRAFT, S.CANCELED, S.CLOSED) and open_amount > 0,
     )
+
+
+@dataclass(frozen=True)
+class ShipmentButtons:
+    ship: bool  # Ship with carrier and tracking number
+    buy_label: bool
+    deliver: bool  # Mark delivered
+    packing_slip: bool
+
+
+def shipment_buttons(status: str, *, has_label: bool, label_in_flight: bool) -> ShipmentButtons:
+    """From the shipment status table (fulfillment.rules); a label is bought once per package."""
+    from orderworks.fulfillment.rules import SHIPMENT_TRANSITIONS, SHIPPABLE_STATUSES, ShipmentStatus
+
+    current = ShipmentStatus(status)
+    shippable = current in SHIPPABLE_STATUSES
+    return ShipmentButtons(
+        ship=shippable,
+        buy_label=shippable and not has_label and not label_in_flight,
+        deliver=SHIPMENT_TRANSITIONS.can(current, ShipmentStatus.DELIVERED),
+        packing_slip=current != ShipmentStatus.CANCELED,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from orderworks.backoffice.web.pagination import keyset
 from orderworks.core.pagination import Page, newest_first_page
@@ -52,9 +53,9 @@ def view_filter(view: str | None, *, at: datetime, ship_promise_days: int) -> Or
 
 def grid_filter(q: GridQuery, *, at: datetime, ship_promise_days: int) -> OrderFilter:
     base = view_filter(q.view, at=at, ship_promise_days=ship_promise_days)
-    chosen = {k: v for k, v in (("status", q.status), ("payment_status", q.payment_status),
-                                ("fulfillment_status", q.fulfillment_status), ("channel", q.channel),
-                                ("q", q.q)) if v}
+    chosen: dict[str, Any] = {k: v for k, v in (("status", q.status), ("payment_status", q.payment_status),
+                                                ("fulfillment_status", q.fulfillment_status),
+                                                ("channel", q.channel), ("q", q.q)) if v}
     return replace(base, **chosen)
 
 
@@ -66,5 +67,5 @@ def grid_page(uow: UnitOfWork, q: GridQuery, *, at: datetime) -> Page[Order]:
         f = grid_filter(q, at=at, ship_promise_days=promise)
         stmt = keyset(filtered_orders(f), Order.created_at, Order.id, cursor=q.cursor, limit=q.limit,
                       oldest_first=q.sort == "oldest")
-        rows = list(uow.session.execute(stmt).scalars())
+        rows = cast(list[Order], list(uow.session.scalars(stmt)))  # filtered_orders is typed Select[tuple[Order]]
     return newest_first_page(rows, q.limit, lambda o: (o.created_at, o.id))

@@ -8,8 +8,16 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from orderworks.backoffice.buttons import OrderButtons, PaymentButtons, order_buttons, payment_buttons
+from orderworks.backoffice.buttons import (
+    OrderButtons,
+    PaymentButtons,
+    ShipmentButtons,
+    order_buttons,
+    payment_buttons,
+    shipment_buttons,
+)
 from orderworks.core.uow import UnitOfWork
+from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_order
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service.queries import order_documents
 from orderworks.orders.models import Order, OrderHistory, OrderNote
@@ -67,7 +75,33 @@ def load_order_page(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderPage:
 
 
 def later_panels(uow: UnitOfWork, order_id: uuid.UUID) -> tuple[list[Any], list[Any]]:
-    """The shipments panel (fulfillment) and the emails-sent panel (notifications.queries.emails_for_order).
-    Both areas are being built alongside the back office: until they are merged these are empty, and the
-    templates order/_shipments.html and order/_emails.html say so."""
-    return [], []
+    """The shipments panel (fulfillment) and the emails-sent panel (notifications.queries.emails_for_order; empty
+    until the emails area is merged)."""
+    return _shipments(uow, order_id), _emails(uow, order_id)
+
+
+@dataclass(frozen=True)
+class ShipmentPanel:
+    view: ShipmentView
+    buttons: ShipmentButtons
+    label_tracking: str | None  # the tracking number of a bought label: the Ship form starts from it
+    label_carrier: str | None
+
+
+def _shipments(uow: UnitOfWork, order_id: uuid.UUID) -> list[Any]:
+    panels = []
+    for view in shipments_for_order(uow, order_id):
+        labelled = [p for p in view.shipment.packages if p.label_status == "purchased"]
+        in_flight = any(p.label_status == "processing" for p in view.shipment.packages)
+        panels.append(ShipmentPanel(
+            view, shipment_buttons(view.shipment.status, has_label=bool(labelled), label_in_flight=in_flight),
+            labelled[0].tracking_number if labelled else None, labelled[0].carrier if labelled else None))
+    return panels
+
+
+def _emails(uow: UnitOfWork, order_id: uuid.UUID) -> list[Any]:
+    try:
+        from orderworks.notifications.queries import emails_for_order
+    except ImportError:  # the notifications area (emails helper) is not merged yet
+        return []
+    return list(emails_for_order(uow.session, order_id))

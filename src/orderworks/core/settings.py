@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None  # e.g. a localstripe in tests; unset: api.stripe.com
     stripe_webhook_secret: str | None = None
+    # Carriers: EasyPost for bought labels (the built-in carrier needs no settings).
+    easypost_api_key: str | None = None
+    easypost_api_base: str | None = None  # e.g. a recorded-response server in tests; unset: api.easypost.com/v2
+    easypost_webhook_secret: str | None = None  # checks the HMAC signature of tracker webhooks when set
 
 
 @lru_cache(maxsize=1)

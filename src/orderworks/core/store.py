@@ -45,6 +45,10 @@ class Store(Base):
     declined_stock_hold_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
     # Back office: an order not shipped this many days after it was placed shows as "late".
     ship_promise_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    # Fulfilment: how lines are allocated to locations, and which agreed payment methods ship before payment.
+    allocation_strategy: Mapped[str] = mapped_column(String(24), default="fewest_shipments",
+                                                     server_default="fewest_shipments")
+    ship_unpaid_methods: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

@@ -145,3 +145,113 @@ def reserved_by_line(session: Session, order_id: uuid.UUID) -> dict[uuid.UUID, i
     for line_id, qty in rows:
         totals[line_id] += qty
     return dict(totals)
+
+
+@dataclass(frozen=True)
+class ReservationChange:
+    """Hold `delta` more (or, negative, fewer) units of a line's variant at one location."""
+
+    order_line_id: uuid.UUID
+    variant_id: uuid.UUID
+    location_id: uuid.UUID
+    delta: int
+
+
+def _lock_levels(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]) -> dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID]:
+    """Lock the levels of (variant, location) pairs in id order (the order every stock change locks in)."""
+    rows = session.execute(
+        select(StockLevel.id, StockLevel.variant_id, StockLevel.location_id)
+        .where(StockLevel.variant_id.in_({k[0] for k in keys})).order_by(StockLevel.id).with_for_update()
+    ).all()
+    return {(row[1], row[2]): row[0] for row in rows if (row[1], row[2]) in keys}
+
+
+def _take_from_rows(session: Session, order_id: uuid.UUID, line_id: uuid.UUID, location_id: uuid.UUID,
+                    quantity: int) -> int:
+    """Reduce a line's reservation rows at a location by `quantity`; returns what was there to take."""
+    rows = list(session.execute(
+        select(Reservation).where(Reservation.order_id == order_id, Reservation.order_line_id == line_id,
+                                  Reservation.location_id == location_id).order_by(Reservation.created_at)
+    ).scalars())
+    taken = 0
+    for row in rows:
+        if taken == quantity:
+            break
+        part = min(row.quantity, quantity - taken)
+        taken += part
+        if part == row.quantity:
+            session.delete(row)
+        else:
+            row.quantity -= part
+    return taken
+
+
+def adjust_reservations(session: Session, *, order_id: uuid.UUID, changes: list[ReservationChange], actor: str,
+                        reason: str) -> None:
+    """Move an order's holds between locations (allocation): releases first, then guarded reserves, each a
+    ledger row. Raises Conflict when a location no longer has the units (the caller's transaction rolls back)."""
+    changes = [c for c in changes if c.delta]
+    if not changes:
+        return
+    level_of = _lock_levels(session, {(c.variant_id, c.location_id) for c in changes})
+    movements = []
+    for c in sorted(changes, key=lambda c: c.delta):  # releases (negative) before reserves
+        level_id = level_of.get((c.variant_id, c.location_id))
+        if level_id is None:
+            raise Conflict("Stock changed while allocating; try again", field="lines")
+        if c.delta < 0:
+            if _take_from_rows(session, order_id, c.order_line_id, c.location_id, -c.delta) != -c.delta:
+                raise Conflict("The order holds fewer units there than allocation expected", field="lines")
+            session.execute(update(StockLevel).where(StockLevel.id == level_id)
+                            .values(reserved=StockLevel.reserved + c.delta)
+                            .execution_options(synchronize_session=False))
+        else:
+            _guarded_reserve(session, [{"lid": level_id, "qty": c.delta}])
+            session.add(Reservation(id=new_id(), order_id=order_id, order_line_id=c.order_line_id,
+                                    variant_id=c.variant_id, location_id=c.location_id, quantity=c.delta))
+        movements.append({"id": new_id(), "variant_id": c.variant_id, "location_id": c.location_id,
+                          "kind": MovementKind.RESERVATION if c.delta > 0 else MovementKind.RELEASE,
+                          "reserved_delta": c.delta, "on_hand_delta": 0, "order_id": order_id, "reason": reason,
+                          "actor": actor})
+    session.flush()
+    session.execute(insert(StockMovement), movements)
+
+
+_CONSUME = (
+    update(StockLevel)
+    .where(StockLevel.id == bindparam("lid"), StockLevel.reserved >= bindparam("qty"),
+           StockLevel.on_hand >= bindparam("qty"))
+    .values(on_hand=StockLevel.on_hand - bindparam("qty"), reserved=StockLevel.reserved - bindparam("qty"))
+)
+
+
+def consume(session: Session, *, order_id: uuid.UUID, items: list[ReservationChange], actor: str,
+            reason: str) -> None:
+    """Stock leaves the building: each item's reserved units come off the shelf (on hand and reserved both drop)
+    and its reservation is used up. `delta` is the quantity shipped."""
+    items = [i for i in items if i.delta > 0]
+    if not items:
+        return
+    level_of = _lock_levels(session, {(i.variant_id, i.location_id) for i in items})
+    for item in sorted(items, key=lambda i: str(level_of.get((i.variant_id, i.location_id)))):
+        level_id = level_of.get((item.variant_id, item.location_id))
+        if level_id is None or _take_from_rows(session, order_id, item.order_line_id, item.location_id,
+                                               item.delta) != item.delta:
+            raise Conflict("The shipment's units are not reserved at its location", field="lines")
+        if session.connection().execute(_CONSUME, {"lid": level_id, "qty": item.delta}).rowcount != 1:
+            raise Conflict("Stock changed while shipping; count the shelf and try again", field="lines")
+    session.flush()
+    session.execute(insert(StockMovement), [
+        {"id": new_id(), "variant_id": i.variant_id, "location_id": i.location_id, "kind": MovementKind.SHIPMENT,
+         "reserved_delta": -i.delta, "on_hand_delta": -i.delta, "order_id": order_id, "reason": reason,
+         "actor": actor} for i in items])
+
+
+def reservations_of(session: Session, order_id: uuid.UUID) -> dict[tuple[uuid.UUID, uuid.UUID], int]:
+    """What an order holds, per (order line, location)."""
+    totals: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
+    for line_id, location_id, qty in session.execute(
+            select(Reservation.order_line_id, Reservation.location_id, Reservation.quantity)
+            .where(Reservation.order_id == order_id)):
+        totals[(line_id, location_id)] += qty
+    return dict(totals)

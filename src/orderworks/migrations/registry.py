@@ -11,6 +11,7 @@ from orderworks.core import outbox as _outbox  # noqa: F401
 from orderworks.core import relay as _relay  # noqa: F401
 from orderworks.core import store as _store  # noqa: F401
 from orderworks.core.db import Base
+from orderworks.fulfillment import models as _fulfillment  # noqa: F401
 from orderworks.inventory import models as _inventory  # noqa: F401
 from orderworks.invoicing import models as _invoicing  # noqa: F401
 from orderworks.orders import models as _orders  # noqa: F401

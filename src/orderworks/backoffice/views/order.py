@@ -47,7 +47,8 @@ def _page(request: Request, uow: UnitOfWork, order_id: str | uuid.UUID, *, fragm
     return render(request, "order/_body.html" if fragment else "order/page.html", {"active": "orders", "p": page})
 
 
-def _done(request: Request, order_id: str | uuid.UUID, message: str) -> Response:
+def done(request: Request, order_id: str | uuid.UUID, message: str) -> Response:
+    """After an action: the page body again, fresh, with `message` (htmx swaps #order)."""
     flash(request, message)
     return _page(request, UnitOfWork(request.app.state.session_factory, read_only=True), order_id, fragment=True)
 
@@ -70,20 +71,20 @@ def order_page(order_id: uuid.UUID, request: Request, staff: Reader, uow: ReadUo
 def hold(order_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep,
          reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     order = hold_order(uow, order_id, actor=staff.actor, reason=_reason(request, reason))
-    return _done(request, order_id, f"Order #{order.number} is on hold.")
+    return done(request, order_id, f"Order #{order.number} is on hold.")
 
 
 @router.post("/orders/{order_id}/release")
 def release(order_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep) -> Response:
     order = release_order(uow, order_id, actor=staff.actor)
-    return _done(request, order_id, f"Order #{order.number} is released.")
+    return done(request, order_id, f"Order #{order.number} is released.")
 
 
 @router.post("/orders/{order_id}/cancel")
 def cancel(order_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep,
            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     order = cancel_order(uow, order_id, actor=staff.actor, reason=_reason(request, reason))
-    return _done(request, order_id, f"Order #{order.number} is canceled; its stock is back on sale.")
+    return done(request, order_id, f"Order #{order.number} is canceled; its stock is back on sale.")
 
 
 @router.post("/orders/{order_id}/notes")
@@ -91,7 +92,7 @@ def note(order_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep,
          body: Annotated[str, Form(max_length=5000)] = "", visible_to_customer: Annotated[bool, Form()] = False
          ) -> Response:
     add_note(uow, order_id, actor=staff.actor, body=body, visible_to_customer=visible_to_customer)
-    return _done(request, order_id, "Note added.")
+    return done(request, order_id, "Note added.")
 
 
 @router.post("/orders/{order_id}/reorder")
@@ -104,7 +105,7 @@ def reorder_order(order_id: uuid.UUID, request: Request, staff: Writer, uow: Uow
 @router.post("/orders/{order_id}/place")
 def place(order_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep) -> Response:
     order = place_draft(uow, order_id, actor=staff.actor)
-    return _done(request, order_id, f"Order #{order.number} is placed at today's prices.")
+    return done(request, order_id, f"Order #{order.number} is placed at today's prices.")
 
 
 @router.post("/orders/{order_id}/payments/{payment_id}/capture")
@@ -112,14 +113,14 @@ def capture(order_id: uuid.UUID, payment_id: uuid.UUID, request: Request, staff:
             gateway: GatewayDep, amount: Annotated[str, Form(max_length=32)] = "") -> Response:
     taken = _amount(amount, currency_of_payment(uow, payment_id))
     outcome = raise_if_failed(capture_payment(uow, gateway, payment_id, actor=staff.actor, amount=taken))
-    return _done(request, order_id, f"Captured {format_money(outcome.transaction.amount, outcome.payment.currency)}.")
+    return done(request, order_id, f"Captured {format_money(outcome.transaction.amount, outcome.payment.currency)}.")
 
 
 @router.post("/orders/{order_id}/payments/{payment_id}/void")
 def void(order_id: uuid.UUID, payment_id: uuid.UUID, request: Request, staff: Payer, uow: UowDep,
          gateway: GatewayDep, reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     raise_if_failed(void_payment(uow, gateway, payment_id, actor=staff.actor, reason=reason))
-    return _done(request, order_id, "The authorization is voided: the customer's bank releases the money.")
+    return done(request, order_id, "The authorization is voided: the customer's bank releases the money.")
 
 
 @router.post("/orders/{order_id}/payments/{payment_id}/refund")
@@ -129,7 +130,7 @@ def refund(order_id: uuid.UUID, payment_id: uuid.UUID, request: Request, staff: 
     given = _amount(amount, currency_of_payment(uow, payment_id))
     outcome = raise_if_failed(refund_payment(uow, gateway, payment_id, actor=staff.actor, reason=reason,
                                              amount=given))
-    return _done(request, order_id, f"Refunded {format_money(outcome.transaction.amount, outcome.payment.currency)}.")
+    return done(request, order_id, f"Refunded {format_money(outcome.transaction.amount, outcome.payment.currency)}.")
 
 
 @router.post("/orders/{order_id}/payments/offline")
@@ -139,7 +140,7 @@ def offline(order_id: uuid.UUID, request: Request, staff: Payer, uow: UowDep,
     given = _amount(amount, order_currency(uow, order_id))
     outcome = record_offline_payment(uow, order_id, method=method, actor=staff.actor, amount=given,
                                      reference=reference)
-    return _done(request, order_id,
+    return done(request, order_id,
                  f"Recorded {format_money(outcome.payment.amount, outcome.payment.currency)} received by "
                  f"{method.replace('_', ' ')}.")
 
@@ -162,7 +163,7 @@ def charge(order_id: uuid.UUID, request: Request, staff: Payer, uow: UowDep, gat
         return _page(request, UnitOfWork(request.app.state.session_factory, read_only=True), order_id,
                      fragment=True)
     verb = "Charged" if outcome.payment.captured else "Authorized"
-    return _done(request, order_id, f"{verb} {format_money(outcome.payment.amount, outcome.payment.currency)} on "
+    return done(request, order_id, f"{verb} {format_money(outcome.payment.amount, outcome.payment.currency)} on "
                                     f"{(outcome.payment.card_brand or 'card').title()} •••• {outcome.payment.card_last4}.")
 
 

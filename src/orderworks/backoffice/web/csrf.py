@@ -75,7 +75,7 @@ def check_form_token(request: Request, submitted: str | None) -> None:
     cookie = request.cookies.get(COOKIE)
     try:
         same = bool(cookie and submitted) and secrets.compare_digest(
-            str(serializer.loads(cookie)), str(serializer.loads(submitted or "")))
+            str(serializer.loads(cookie or "")), str(serializer.loads(submitted or "")))
     except BadSignature:
         same = False
     if not same:

@@ -1,7 +1,7 @@
 """backoffice: staff users and sessions, the store's ship promise, an index for the backordered view
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0005
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 import orderworks.core.db
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0005"  # re-chained after merging fulfil-core (its 0005 follows 0004)
 branch_labels = None
 depends_on = None
 
