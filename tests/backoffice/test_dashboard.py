@@ -79,3 +79,19 @@ def test_time_to_ship_buckets_hours_in_sql(new_uow, placed, factory, shipments):
     counts = dict(d.ship_times or [])
     assert counts["< 4 h"] == 1 and counts["1-2 d"] == 1 and counts["5+ d"] == 1
     assert sum(counts.values()) == 3
+
+
+def test_a_real_shipment_lands_in_its_time_bucket(new_uow, placed, relay, factory):
+    import time_machine
+
+    from orderworks.fulfillment.service.batch import ship_order
+    from orderworks.payments.service.offline import record_offline_payment
+    from tests.builders import STAFF
+
+    order = placed(quantity=1)
+    record_offline_payment(new_uow(), order.id, method="cash", actor=STAFF)
+    relay()  # allocation and readiness, as the worker does
+    with time_machine.travel(now() + timedelta(hours=30), tick=False):
+        ship_order(new_uow(), order.id, carrier="ups", tracking_numbers=["1Z999AA10123456784"], actor=STAFF)
+    d = dashboard.load_dashboard(new_uow(), at=now() + timedelta(hours=31))
+    assert dict(d.ship_times or [])["1-2 d"] == 1
