@@ -20,8 +20,12 @@ from orderworks.orders.models import DiscountCode, ShippingMethod, ShippingZone,
 
 STORE_FIELDS = ("name", "email", "phone", "address", "country", "locale", "timezone", "default_currency",
                 "currencies", "prices_include_tax", "order_number_prefix", "order_number_start",
-                "payment_mode", "declined_stock_hold_minutes", "unpaid_order_timeout_minutes",
-                "authorization_expiry_days")
+                "payment_mode", "declined_stock_hold_minutes", "auto_invoice", "ship_promise_days",
+                "unpaid_order_timeout_minutes", "authorization_expiry_days")
+# Automation settings counted in whole minutes or days: none may be negative (the back office's settings screen).
+WHOLE_NUMBER_FIELDS = ("declined_stock_hold_minutes", "ship_promise_days", "order_number_start",
+                       "unpaid_order_timeout_minutes", "authorization_expiry_days")
+UNPAID_TIMEOUT = "unpaid_order_timeout_minutes"
 PAYMENT_MODES = ("authorize", "authorize_and_capture")
 
 
@@ -50,13 +54,17 @@ def update_store(uow: UnitOfWork, changes: dict[str, Any]) -> Store:
         raise ValidationFailed(f"'{changes['timezone']}' is not a time zone name like Europe/Paris", field="timezone")
     if changes.get("payment_mode") is not None and changes["payment_mode"] not in PAYMENT_MODES:
         raise ValidationFailed(f"payment_mode is one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
+    for name in WHOLE_NUMBER_FIELDS:
+        value = changes.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise ValidationFailed(f"{name} is a whole number, 0 or more", field=name)
     with uow:
         store = get_store(uow.session)
         for name in STORE_FIELDS:
             if changes.get(name) is not None:
                 setattr(store, name, changes[name])
-        if changes.get("unpaid_order_timeout_minutes") == 0:
-            store.unpaid_order_timeout_minutes = None  # 0 switches the unpaid-order rule off
+        if UNPAID_TIMEOUT in changes:  # None (the settings screen's empty field) or 0 switches the rule off
+            store.unpaid_order_timeout_minutes = changes[UNPAID_TIMEOUT] or None
         if store.default_currency not in store.currencies:
             raise ValidationFailed("The default currency must be one of the currencies sold", field="default_currency")
         uow.commit()

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from orderworks.backoffice.views import bulk, login, order, order_edit, orders, shipments
+from orderworks.backoffice.views import (
+    bulk,
+    catalog,
+    dashboard,
+    entry,
+    events,
+    login,
+    order,
+    order_edit,
+    orders,
+    settings,
+    setup,
+    shipments,
+    staff,
+    stock,
+)
 
-ROUTERS: list[APIRouter] = [login.router, orders.router, bulk.router, order_edit.router, order.router, shipments.router]
+# The dashboard answers "/" before login's redirect; order entry's /orders/new before the order page's /{id}.
+ROUTERS: list[APIRouter] = [dashboard.router, entry.router, login.router, orders.router, bulk.router,
+                            order_edit.router, order.router, shipments.router, catalog.router, stock.router,
+                            setup.router, settings.router, events.router, staff.router]

@@ -18,5 +18,13 @@ class Screen:
 
 NAV: list[Screen] = [
     # Screens added by the dashboard / entry / catalog / settings helper go in this list, in the order shown.
+    Screen("dashboard", "Dashboard", "/", Permission.ORDERS_READ),
     Screen("orders", "Orders", "/orders", Permission.ORDERS_READ),
+    Screen("entry", "New order", "/orders/new", Permission.ORDERS_WRITE),
+    Screen("catalog", "Catalog", "/catalog", Permission.CATALOG_READ),
+    Screen("stock", "Stock", "/stock", Permission.CATALOG_READ),
+    Screen("setup", "Shipping & tax", "/setup", Permission.CATALOG_READ),
+    Screen("settings", "Settings", "/settings", Permission.SETTINGS_WRITE),
+    Screen("events", "Failed events", "/events", Permission.SETTINGS_WRITE),
+    Screen("staff", "Staff", "/staff", Permission.SETTINGS_WRITE),
 ]
