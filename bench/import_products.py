@@ -56,7 +56,7 @@ def main() -> None:
     url = fresh_database(args.url)
     upgrade(url)
     factory = make_session_factory(make_engine(url))
-    new_uow = lambda: UnitOfWork(factory)  # noqa: E731
+    new_uow = lambda: UnitOfWork(factory)
     create_vendor(new_uow(), code="ACME", name="Acme")
     create_location(new_uow(), code="MAIN", name="Main warehouse", country="US")
     data = sample_csv(args.rows)

@@ -48,7 +48,7 @@ def invoices_show(number: str) -> None:
     except DomainError as exc:
         fail(exc)
     s = view.invoice.snapshot
-    money = lambda v: format_money(v, s["currency"], s["locale"])  # noqa: E731
+    money = lambda v: format_money(v, s["currency"], s["locale"])
     console.print(f"[bold]Invoice {s['number']}[/bold]  {s['issue_date']}  order {s['order']['number']}  "
                   f"status {view.invoice.status}")
     console.print(f"From: {s['seller']['legal_name']}  tax id {s['seller']['tax_id'] or '-'}")

@@ -54,7 +54,7 @@ def is_loaded(factory: sessionmaker[Session]) -> bool:
 
 def load_demo(factory: sessionmaker[Session]) -> IssuedKey:
     """Load the demo catalog, stock, pricing and orders (once), and issue a fresh owner API key."""
-    uow = lambda: UnitOfWork(factory)  # noqa: E731
+    uow = lambda: UnitOfWork(factory)
     if not is_loaded(factory):
         _catalog(uow)
         _pricing(uow)

@@ -13,8 +13,17 @@ from sqlalchemy import select
 from orderworks.core.clock import now
 from orderworks.core.numbering import next_number, peek_number
 from orderworks.core.outbox import OutboxEvent
-from orderworks.core.relay import (MAX_ATTEMPTS, LEASE, Event, Subscriber, _lease_batch, failed_deliveries,
-                                   relay_once, relay_until_idle, retry_delivery)
+from orderworks.core.relay import (
+    LEASE,
+    MAX_ATTEMPTS,
+    Event,
+    Subscriber,
+    _lease_batch,
+    failed_deliveries,
+    relay_once,
+    relay_until_idle,
+    retry_delivery,
+)
 from orderworks.core.uow import UnitOfWork
 
 

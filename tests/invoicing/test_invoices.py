@@ -11,8 +11,13 @@ from sqlalchemy import select
 from orderworks.core.errors import DomainError
 from orderworks.core.store import get_store
 from orderworks.invoicing.models import Invoice, IssuedDocumentChanged
-from orderworks.invoicing.service import (PaymentLine, invoice_on_capture, issue_invoice, mark_invoice_paid,
-                                          void_invoice)
+from orderworks.invoicing.service import (
+    PaymentLine,
+    invoice_on_capture,
+    issue_invoice,
+    mark_invoice_paid,
+    void_invoice,
+)
 from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.models import Order, OrderHistory
 from orderworks.orders.service.lifecycle import cancel_order

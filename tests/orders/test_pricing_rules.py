@@ -6,9 +6,18 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from orderworks.orders.rules.pricing import (DiscountInput, DiscountKind, LineInput, NoShippingRate, ShippingInput,
-                                             allocate_proportionally, calculate_discount, calculate_order,
-                                             calculate_shipping, calculate_tax)
+from orderworks.orders.rules.pricing import (
+    DiscountInput,
+    DiscountKind,
+    LineInput,
+    NoShippingRate,
+    ShippingInput,
+    allocate_proportionally,
+    calculate_discount,
+    calculate_order,
+    calculate_shipping,
+    calculate_tax,
+)
 
 RATES_PPM = st.sampled_from([0, 50_000, 72_500, 88_750, 100_000, 200_000, 250_000, 1_000_000])
 LINES = st.lists(st.builds(LineInput, unit_price=st.integers(0, 500_000), quantity=st.integers(1, 50),

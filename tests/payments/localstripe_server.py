@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from aiohttp import web
-from localstripe.server import app  # noqa: I001 - the GPL server runs only in this separate process
+from localstripe.server import app
 
 if __name__ == "__main__":
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)

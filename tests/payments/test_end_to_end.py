@@ -15,8 +15,8 @@ from orderworks.orders.models import Order
 from orderworks.payments.models import PaymentTransaction
 from orderworks.payments.service.authorize import authorize_payment
 from orderworks.payments.service.capture import capture_payment, void_payment
-from orderworks.payments.service.reconcile import reconcile_payments
 from orderworks.payments.service.errors import CardDeclined
+from orderworks.payments.service.reconcile import reconcile_payments
 from orderworks.payments.service.refund import refund_payment
 from tests.builders import STAFF
 from tests.payments.cards import card

@@ -6,9 +6,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderworks.payments.rules import (PAYMENT_TRANSITIONS, LedgerEntry, PaymentState, capture_target,
-                                       derive_amounts, derive_order_money, derive_state, line_refund_amount,
-                                       refund_target)
+from orderworks.payments.rules import (
+    PAYMENT_TRANSITIONS,
+    LedgerEntry,
+    PaymentState,
+    capture_target,
+    derive_amounts,
+    derive_order_money,
+    derive_state,
+    line_refund_amount,
+    refund_target,
+)
 
 Move = st.tuples(st.sampled_from(["capture", "refund", "void"]), st.integers(min_value=1, max_value=12_000))
 

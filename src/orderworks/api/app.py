@@ -21,8 +21,8 @@ from orderworks.fulfillment.api import router as fulfillment_router
 from orderworks.fulfillment.api import webhooks as carrier_webhooks_router
 from orderworks.inventory.api import router as inventory_router
 from orderworks.invoicing.api import router as invoicing_router
-from orderworks.notifications.webhooks.api import router as webhook_endpoints_router
 from orderworks.notifications.api import router as notifications_router
+from orderworks.notifications.webhooks.api import router as webhook_endpoints_router
 from orderworks.orders.api import build_router as build_orders_router
 from orderworks.orders.pricing_api import router as pricing_router
 from orderworks.payments.api import router as payments_router

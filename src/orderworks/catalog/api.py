@@ -8,8 +8,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from orderworks.catalog import service
-from orderworks.catalog.schemas import (ProductIn, ProductOut, ProductPage, ProductPatch, VariantIn, VendorIn,
-                                        VendorOut, VendorPatch)
+from orderworks.catalog.schemas import (
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    ProductPatch,
+    VariantIn,
+    VendorIn,
+    VendorOut,
+    VendorPatch,
+)
 from orderworks.core.actor import Actor
 from orderworks.core.permissions import Permission
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, require

@@ -16,8 +16,15 @@ from enum import StrEnum
 from typing import Any
 
 from orderworks.catalog.models import Product
-from orderworks.catalog.service import (MAX_NAME_LENGTH, MAX_SKU_LENGTH, MAX_WEIGHT_GRAMS, ProductSpec,
-                                        create_product, get_product, update_product)
+from orderworks.catalog.service import (
+    MAX_NAME_LENGTH,
+    MAX_SKU_LENGTH,
+    MAX_WEIGHT_GRAMS,
+    ProductSpec,
+    create_product,
+    get_product,
+    update_product,
+)
 from orderworks.core.errors import DomainError, NotFound, ValidationFailed
 from orderworks.core.money import check_currency, parse_amount
 from orderworks.core.uow import UnitOfWork

@@ -22,8 +22,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def current(url: str) -> str | None:
-    from sqlalchemy import create_engine
     from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
 
     engine = create_engine(url)
     with engine.connect() as conn:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
@@ -19,7 +19,7 @@ MAX_MINOR = 2**31 - 1
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
@@ -30,7 +30,7 @@ def check_currency(code: str, *, field: str = "currency") -> str:
     return code
 
 
-@lru_cache(maxsize=None)
+@cache
 def exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 

@@ -16,8 +16,13 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator
 from orderworks.core.actor import Actor
 from orderworks.core.apikeys import authenticate_api_key
 from orderworks.core.errors import Forbidden, Unauthorized, ValidationFailed
-from orderworks.core.idempotency import (IdempotentResult, check_key, request_fingerprint, run_idempotent,
-                                         run_idempotent_in_steps)
+from orderworks.core.idempotency import (
+    IdempotentResult,
+    check_key,
+    request_fingerprint,
+    run_idempotent,
+    run_idempotent_in_steps,
+)
 from orderworks.core.permissions import Permission, role_allows
 from orderworks.core.uow import UnitOfWork
 
@@ -39,7 +44,7 @@ _DESCRIPTIONS = {
 }
 
 
-def ERRORS(*codes: int) -> dict[int | str, dict[str, Any]]:  # noqa: N802 - reads like a constant in route decorators
+def ERRORS(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The error responses a route documents (401 and 422 always: every route is authenticated and validated)."""
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS.get(code, "Error")}
             for code in sorted({401, 403, 422, *codes})}

@@ -15,8 +15,17 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.core.web import ERRORS, IdempotencyKey, UowDep, idempotent, idempotent_in_steps, require
 from orderworks.inventory import service
 from orderworks.inventory.importing import import_products
-from orderworks.inventory.schemas import (AdjustmentIn, CountIn, ImportReportOut, LocationIn, LocationOut,
-                                          LocationPatch, LocationStockOut, StockChangeOut, StockOut)
+from orderworks.inventory.schemas import (
+    AdjustmentIn,
+    CountIn,
+    ImportReportOut,
+    LocationIn,
+    LocationOut,
+    LocationPatch,
+    LocationStockOut,
+    StockChangeOut,
+    StockOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 Reader = Annotated[Actor, Depends(require(Permission.CATALOG_READ))]

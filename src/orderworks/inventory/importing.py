@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from orderworks.catalog.importing import (STOCK_COLUMNS, CsvRow, Outcome, ProductRow, StockCount, parse_row,
-                                          read_csv, save_product)
+from orderworks.catalog.importing import (
+    STOCK_COLUMNS,
+    CsvRow,
+    Outcome,
+    ProductRow,
+    StockCount,
+    parse_row,
+    read_csv,
+    save_product,
+)
+from orderworks.catalog.models import Variant
 from orderworks.core.actor import Actor
 from orderworks.core.errors import DomainError, Forbidden, NotFound
 from orderworks.core.uow import UnitOfWork
-from orderworks.catalog.models import Variant
 from orderworks.inventory.models import StockLevel, StockLocation
 from orderworks.inventory.service import count_stock
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-
 MAX_ON_HAND = 2**31 - 1  # stock levels are INTEGER columns (32-bit on PostgreSQL)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from orderworks.migrations.registry import metadata
 from orderworks.core.db import make_engine
+from orderworks.migrations.registry import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

@@ -121,7 +121,7 @@ class PaymentOut(BaseModel):
 
     @classmethod
     def from_model(cls, p: Payment, transactions: list[PaymentTransaction] | None = None) -> PaymentOut:
-        m = lambda v: to_decimal_string(v, p.currency)  # noqa: E731
+        m = lambda v: to_decimal_string(v, p.currency)
         card = CardOut(brand=p.card_brand, last4=p.card_last4, exp_month=p.card_exp_month,
                        exp_year=p.card_exp_year) if p.method == "card" else None
         return cls(id=str(p.id), order_id=str(p.order_id), status=p.status, method=p.method, gateway=p.gateway,

@@ -6,10 +6,10 @@ Create Date: 2026-11-22 05:46:44.069231
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import orderworks.core.db
+from alembic import op
 
+import orderworks.core.db
 
 revision = '0001'
 down_revision = None

@@ -6,10 +6,10 @@ Create Date: 2026-12-01 08:17:17.749832
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import orderworks.core.db
+from alembic import op
 
+import orderworks.core.db
 
 revision = '0004'
 down_revision = '0003'

@@ -6,10 +6,10 @@ Create Date: 2026-12-01 11:13:46.646819
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import orderworks.core.db
+from alembic import op
 
+import orderworks.core.db
 
 revision = '0007'
 down_revision = '0006'

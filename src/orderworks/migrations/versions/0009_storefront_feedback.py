@@ -6,10 +6,10 @@ Create Date: 2026-12-01 11:40:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import orderworks.core.db
+from alembic import op
 
+import orderworks.core.db
 
 revision = '0009'
 down_revision = '0008'

@@ -30,8 +30,14 @@ from orderworks.orders import history
 from orderworks.orders.addresses import Address, check_address, check_email, check_phone
 from orderworks.orders.events import OrderUpdated
 from orderworks.orders.models import DiscountCode, Order, OrderLine
-from orderworks.orders.quote import (DiscountCodeUsedUp, LineRequest, Quote, ShippingAddressRequired, build_quote,
-                                     count_discount_use)
+from orderworks.orders.quote import (
+    DiscountCodeUsedUp,
+    LineRequest,
+    Quote,
+    ShippingAddressRequired,
+    build_quote,
+    count_discount_use,
+)
 from orderworks.orders.rules.status import OrderStatus, edit_blocker
 from orderworks.orders.service.loading import order_for_update
 from orderworks.orders.service.placement import apply_totals, backorderable_variants, fill_line, reserve_lines

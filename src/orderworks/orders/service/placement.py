@@ -21,8 +21,15 @@ from orderworks.orders import history
 from orderworks.orders.addresses import Address, check_address, check_email, check_phone
 from orderworks.orders.events import OrderDraftCreated, OrderPlaced
 from orderworks.orders.models import Order, OrderLine
-from orderworks.orders.quote import (DiscountCodeUsedUp, LineRequest, Quote, QuotedLine, ShippingAddressRequired,
-                                     build_quote, count_discount_use)
+from orderworks.orders.quote import (
+    DiscountCodeUsedUp,
+    LineRequest,
+    Quote,
+    QuotedLine,
+    ShippingAddressRequired,
+    build_quote,
+    count_discount_use,
+)
 from orderworks.orders.rules.status import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
 
 

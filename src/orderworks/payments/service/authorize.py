@@ -17,8 +17,16 @@ from orderworks.payments.cards import CardDetails, check_card
 from orderworks.payments.gateways.port import CardRejected, CardToken, GatewayTimeout, PaymentGateway
 from orderworks.payments.models import Payment
 from orderworks.payments.rules import Kind, Method, PaymentMode, PaymentState
-from orderworks.payments.service.claims import (Claimed, Outcome, RequestKey, check_payable, claimed, new_claim,
-                                                order_money, replay_of)
+from orderworks.payments.service.claims import (
+    Claimed,
+    Outcome,
+    RequestKey,
+    check_payable,
+    claimed,
+    new_claim,
+    order_money,
+    replay_of,
+)
 from orderworks.payments.service.errors import AmountTooLarge, GatewayTimedOut, NothingDue
 from orderworks.payments.service.recording import call_and_record, replayed
 

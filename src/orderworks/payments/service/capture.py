@@ -15,8 +15,18 @@ from orderworks.orders.models import Order
 from orderworks.payments.gateways.port import PaymentGateway
 from orderworks.payments.models import Payment
 from orderworks.payments.rules import PAYMENT_TRANSITIONS, Kind, PaymentAmounts, PaymentState, capture_target
-from orderworks.payments.service.claims import (Claimed, Outcome, RequestKey, amounts_of, check_idle, claimed,
-                                                ledger, lock_payment, new_claim, replay_of)
+from orderworks.payments.service.claims import (
+    Claimed,
+    Outcome,
+    RequestKey,
+    amounts_of,
+    check_idle,
+    claimed,
+    ledger,
+    lock_payment,
+    new_claim,
+    replay_of,
+)
 from orderworks.payments.service.errors import AmountTooLarge
 from orderworks.payments.service.recording import call_and_record, replayed
 

@@ -37,8 +37,15 @@ from orderworks.orders.models import Order
 from orderworks.orders.rules.status import OrderStatus
 from orderworks.orders.service.loading import order_for_update
 from orderworks.payments.models import Payment, PaymentTransaction
-from orderworks.payments.rules import (LedgerEntry, OrderMoney, PaymentAmounts, PaymentState, TxnStatus,
-                                       derive_amounts, derive_order_money)
+from orderworks.payments.rules import (
+    LedgerEntry,
+    OrderMoney,
+    PaymentAmounts,
+    PaymentState,
+    TxnStatus,
+    derive_amounts,
+    derive_order_money,
+)
 from orderworks.payments.service.errors import PaymentInProgress
 
 

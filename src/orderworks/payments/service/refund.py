@@ -18,8 +18,16 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.orders.models import Order
 from orderworks.payments.gateways.port import GatewayResult, PaymentGateway
 from orderworks.payments.models import Payment, PaymentTransaction
-from orderworks.payments.rules import (OFFLINE, PAYMENT_TRANSITIONS, Kind, PaymentAmounts, PaymentState, TxnStatus,
-                                       line_refund_amount, refund_target)
+from orderworks.payments.rules import (
+    OFFLINE,
+    PAYMENT_TRANSITIONS,
+    Kind,
+    PaymentAmounts,
+    PaymentState,
+    TxnStatus,
+    line_refund_amount,
+    refund_target,
+)
 from orderworks.payments.service.capture import Plan, claim_on_payment
 from orderworks.payments.service.claims import Outcome, RequestKey
 from orderworks.payments.service.errors import RefundExceedsCaptured
