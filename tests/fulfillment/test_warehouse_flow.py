@@ -76,6 +76,13 @@ def test_pick_pack_label_ship_deliver_manifest(client, new_uow, relay):
                           json={"carrier": "builtin", "tracking_numbers": [number]})
     assert shipped.status_code == 200, shipped.text
     assert shipped.json()["tracking_url"] and number in shipped.json()["tracking_url"]
+    # the built-in carrier's tracking link is our own public parcel page: its progress, nothing personal
+    parcel_path = "/" + shipped.json()["tracking_url"].split("/", 3)[3]
+    assert parcel_path == f"/parcels/{number}"
+    parcel = client.get(parcel_path)
+    assert parcel.status_code == 200 and "Label created, waiting for the carrier" in parcel.text
+    assert "Ada" not in parcel.text and "Amphitheatre" not in parcel.text
+    assert client.get("/parcels/OW0000000000000000").status_code == 404
 
     hook = {"tracking_number": number, "status": "delivered", "occurred_at": "2030-01-02T10:00:00+00:00"}
     answer = client.post("/api/v1/carriers/builtin/webhook", content=json.dumps(hook).encode(),
@@ -83,6 +90,7 @@ def test_pick_pack_label_ship_deliver_manifest(client, new_uow, relay):
     assert answer.status_code == 200, answer.text
     assert answer.json()["applied"] == 1
     assert client.get(f"/api/v1/shipments/{sid}").json()["status"] == "delivered"
+    assert "Delivered" in client.get(parcel_path).text
     broken = client.post("/api/v1/carriers/builtin/webhook", content=b"not json")
     assert broken.status_code == 400
 

@@ -179,3 +179,7 @@ def test_digital_goods_show_their_download_and_licence_key_once_paid(browser, ne
     page = browser.get(link(order)).text
     assert text(page, "downloads") == f"The chair book Licence key: {delivery.licence_key} Download"
     assert f'href="/downloads/{delivery.download_token}"' in page
+    # the emailed download link opens this order's page at its downloads; an unknown token is a 404 page
+    opened = browser.get(f"/downloads/{delivery.download_token}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == link(order) + "#downloads"
+    assert browser.get("/downloads/not-a-token").status_code == 404

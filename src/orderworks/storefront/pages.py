@@ -23,7 +23,7 @@ from orderworks.core.signing import order_id_from_token, order_link_token
 from orderworks.core.store import Store, get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.documents import render_pdf
-from orderworks.storefront import rules, service
+from orderworks.storefront import queries, rules, service
 from orderworks.storefront.labels import LABELS
 
 router = APIRouter(include_in_schema=False)
@@ -206,3 +206,28 @@ def send_feedback(request: Request, token: str, rating: FormText = "", comment: 
                            sent={"rating": rating, "comment": comment[:rules.COMMENT_MAX]})
     return RedirectResponse(f"/track/{token}?feedback=thanks#feedback", status_code=303, headers=HEADERS)
 
+
+
+@router.get("/downloads/{download_token}")
+def download(request: Request, download_token: str) -> Response:
+    """The link a digital-goods email carries: it opens the order's page, where the licence keys are listed."""
+    uow = _uow(request, read_only=True)
+    with uow:
+        order_id = queries.order_of_download(uow.session, download_token[:64])
+    if order_id is None:
+        return _not_found(request)
+    token = order_link_token(_settings(request).secret_key, str(order_id))
+    return RedirectResponse(f"/track/{token}#downloads", status_code=303, headers=HEADERS)
+
+
+@router.get("/parcels/{tracking_number}", response_class=HTMLResponse)
+def parcel_page(request: Request, tracking_number: str) -> HTMLResponse:
+    """The built-in carrier's tracking page (its labels' tracking URL): the parcel's progress, nothing personal."""
+    uow = _uow(request, read_only=True)
+    with uow:
+        found = queries.parcel(uow.session, tracking_number[:64])
+        store = get_store(uow.session)
+    if found is None:
+        return _render("parcel.html", store, status_code=404, parcel=None, number=tracking_number[:64])
+    return _render("parcel.html", store, parcel=found, number=found.tracking_number,
+                   words=rules.tracking_words(found.tracking_status, found.status))

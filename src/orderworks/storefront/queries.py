@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from orderworks.fulfillment.carriers import tracking_url_for
-from orderworks.fulfillment.models import DigitalDelivery, Shipment
+from orderworks.fulfillment.models import DigitalDelivery, Package, Shipment
 from orderworks.fulfillment.rules import SHIPPED_STATUSES
 from orderworks.storefront.models import OrderFeedback
 from orderworks.storefront.rules import carrier_name
@@ -81,3 +81,31 @@ def downloads_for_order(session: Session, order_id: uuid.UUID) -> list[DownloadI
 
 def feedback_for(session: Session, order_id: uuid.UUID) -> OrderFeedback | None:
     return session.execute(select(OrderFeedback).where(OrderFeedback.order_id == order_id)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class ParcelInfo:
+    """A parcel of the built-in carrier as anyone holding its tracking number sees it: no name, no address."""
+
+    tracking_number: str
+    status: str
+    tracking_status: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+
+
+def parcel(session: Session, tracking_number: str) -> ParcelInfo | None:
+    """The package carrying `tracking_number` (indexed), with its shipment's progress; None when unknown."""
+    row = session.execute(
+        select(Shipment.status, Shipment.tracking_status, Shipment.shipped_at, Shipment.delivered_at)
+        .join(Package, Package.shipment_id == Shipment.id)
+        .where(Package.tracking_number == tracking_number).limit(1)).first()
+    if row is None:
+        return None
+    return ParcelInfo(tracking_number, row.status, row.tracking_status, row.shipped_at, row.delivered_at)
+
+
+def order_of_download(session: Session, download_token: str) -> uuid.UUID | None:
+    """The order a digital download link belongs to (the token is unique and unguessable)."""
+    return session.execute(select(DigitalDelivery.order_id)
+                           .where(DigitalDelivery.download_token == download_token)).scalar_one_or_none()
