@@ -67,7 +67,8 @@ def _more_orders(placed, authorized, new_uow) -> None:  # type: ignore[no-untype
 def test_the_everyday_workflow_click_by_click(page, base_url, make_staff, placed, authorized, new_uow, relay,
                                               request, factory):
     """Sign in; open an order whose payment is "Balance due"; charge the card; Capture and see "Paid"; see the
-    shipment "Ready"; Ship it with a tracking number; see it shipped, and the timeline with who did what."""
+    shipment "Ready"; Ship it with a tracking number; see it shipped, the shipped email listed, and the timeline
+    with who did what."""
     _more_orders(placed, authorized, new_uow)
     order = placed()
     relay()  # what the worker does after placement: the order's shipment is allocated
@@ -106,6 +107,10 @@ def test_the_everyday_workflow_click_by_click(page, base_url, make_staff, placed
     sync_api.expect(page.locator("#fulfillment-status")).to_have_text("Shipped")
     sync_api.expect(page.locator("#shipments .shipment-status")).to_have_text("Shipped")
     sync_api.expect(page.locator("#shipments")).to_contain_text("1Z999AA10123456784")
+    relay()  # the worker sends the shipped email (and the confirmation and invoice before it)
+    page.reload()
+    sync_api.expect(page.locator('#emails .email[data-kind="shipped"]')).to_contain_text("Sent")
+    sync_api.expect(page.locator('#emails .email[data-kind="order_confirmation"]')).to_be_visible()
 
     timeline = page.locator("#timeline")
     for action in ("shipment_shipped", "payment_captured", "payment_authorized"):

@@ -20,6 +20,7 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_order
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service.queries import order_documents
+from orderworks.notifications.queries import emails_for_order
 from orderworks.orders.models import Order, OrderHistory, OrderNote
 from orderworks.orders.service.queries import get_order
 from orderworks.payments.models import Payment, PaymentTransaction
@@ -75,8 +76,7 @@ def load_order_page(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderPage:
 
 
 def later_panels(uow: UnitOfWork, order_id: uuid.UUID) -> tuple[list[Any], list[Any]]:
-    """The shipments panel (fulfillment) and the emails-sent panel (notifications.queries.emails_for_order; empty
-    until the emails area is merged)."""
+    """The shipments panel (fulfillment) and the emails-sent panel (notifications)."""
     return _shipments(uow, order_id), _emails(uow, order_id)
 
 
@@ -100,8 +100,4 @@ def _shipments(uow: UnitOfWork, order_id: uuid.UUID) -> list[Any]:
 
 
 def _emails(uow: UnitOfWork, order_id: uuid.UUID) -> list[Any]:
-    try:
-        from orderworks.notifications.queries import emails_for_order
-    except ImportError:  # the notifications area (emails helper) is not merged yet
-        return []
     return list(emails_for_order(uow.session, order_id))
