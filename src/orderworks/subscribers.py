@@ -47,6 +47,7 @@ SUBSCRIBERS: Registry = {
     ),
     "PaymentFailed": (notifications.email(mail.PAYMENT_DECLINED), notifications.email(mail.STAFF_PAYMENT_FAILED)),
     "InvoiceIssued": (notifications.email(mail.INVOICE),),
+    "InvoiceResent": (notifications.email(mail.INVOICE),),  # staff's "Resend": the same email, for this request
     # Emails (notifications.email: claimed, sent and marked once per event; retried by the relay's backoff)
     "OrderBackordered": (notifications.email(mail.BACKORDERED), notifications.email(mail.STAFF_BACKORDER)),
     "ShipmentShipped": (notifications.email(mail.SHIPPED),),

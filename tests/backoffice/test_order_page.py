@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from orderworks.orders.models import Order, OrderHistory
 from orderworks.payments.models import Payment
+from tests.builders import STAFF
 
 HX = {"hx-request": "true"}
 
@@ -158,3 +159,25 @@ def test_edit_is_not_offered_once_paid(staff_client, placed):
     assert f'href="/admin/orders/{order.id}/edit"' in client.get(f"/admin/orders/{order.id}").text
     client.post(f"/admin/orders/{order.id}/payments/offline", data={"method": "cash"}, headers=HX)
     assert f'href="/admin/orders/{order.id}/edit"' not in client.get(f"/admin/orders/{order.id}").text
+
+
+def test_resend_an_invoice_from_the_order_page(staff_client, placed, new_uow, factory):
+    from sqlalchemy import select
+
+    from orderworks.core.outbox import OutboxEvent
+    from orderworks.invoicing.service import issue_invoice, void_invoice
+
+    order = placed()
+    invoice = issue_invoice(new_uow(), order.id, actor=STAFF)
+    client = staff_client("customer_service")
+    page = client.get(f"/admin/orders/{order.id}").text
+    assert f'hx-post="/admin/orders/{order.id}/invoices/{invoice.id}/resend"' in page
+    sent = client.post(f"/admin/orders/{order.id}/invoices/{invoice.id}/resend", headers=HX)
+    assert sent.status_code == 200 and f"Invoice {invoice.number} will be emailed to the customer again" in sent.text
+    with factory() as session:
+        resent = session.execute(select(OutboxEvent).where(OutboxEvent.type == "InvoiceResent")).scalars().all()
+        assert [e.payload["invoice_id"] for e in resent] == [str(invoice.id)]
+    void_invoice(new_uow(), invoice.id, actor=STAFF, reason="wrong address")
+    assert "/resend" not in client.get(f"/admin/orders/{order.id}").text  # a void invoice offers no Resend
+    refused = client.post(f"/admin/orders/{order.id}/invoices/{invoice.id}/resend", headers=HX)
+    assert refused.status_code == 409

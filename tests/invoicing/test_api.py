@@ -95,6 +95,18 @@ def test_void_then_void_again_is_a_409(client, placed) -> None:  # type: ignore[
     assert (again.status_code, again.json()["error"]["code"]) == (409, "invalid_transition")
 
 
+def test_resend_an_invoice_and_not_a_void_one(client, placed) -> None:  # type: ignore[no-untyped-def]
+    invoice = post(client, f"/api/v1/orders/{placed['id']}/invoices").json()
+    sent = post(client, f"/api/v1/invoices/{invoice['id']}/resend", key="r1")
+    assert (sent.status_code, sent.json()["number"]) == (200, invoice["number"])
+    history = [h["action"] for h in client.get(f"/api/v1/orders/{placed['id']}").json()["history"]]
+    assert history.count("invoice_resent") == 1
+    post(client, f"/api/v1/invoices/{invoice['id']}/void", {"reason": "wrong customer"}, key="v1")
+    refused = post(client, f"/api/v1/invoices/{invoice['id']}/resend", key="r2")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "invoice_void")
+    assert post(client, "/api/v1/invoices/00000000-0000-0000-0000-000000000000/resend", key="r3").status_code == 404
+
+
 def test_credit_notes_through_the_api(client, placed) -> None:  # type: ignore[no-untyped-def]
     invoice = post(client, f"/api/v1/orders/{placed['id']}/invoices").json()
     path = f"/api/v1/orders/{placed['id']}/credit-notes"

@@ -27,7 +27,7 @@ from orderworks.invoicing.schemas import (
     OrderDocumentsOut,
     VoidIn,
 )
-from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, void_invoice
+from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, resend_invoice, void_invoice
 from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.pricing_setup import get_store_settings
 from orderworks.orders.service.queries import order_currency
@@ -35,6 +35,7 @@ from orderworks.orders.service.queries import order_currency
 router = APIRouter(tags=["invoicing"])
 Reader = Annotated[Actor, Depends(require(Permission.ORDERS_READ))]
 Writer = Annotated[Actor, Depends(require(Permission.INVOICES_WRITE))]
+Sender = Annotated[Actor, Depends(require(Permission.ORDERS_WRITE))]  # customer service resends invoices too
 Admin = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
 
@@ -117,6 +118,14 @@ def void(invoice_id: str, body: VoidIn, request: Request, uow: UowDep, actor: Wr
     """Void an unpaid invoice issued by mistake (a paid or credited one: issue a credit note instead)."""
     return idempotent(request, uow, actor, idempotency_key, body, action=lambda: _invoice_out(
         uow, void_invoice(uow, invoice_id, actor=actor, reason=body.reason).id))
+
+
+@router.post("/api/v1/invoices/{invoice_id}/resend", response_model=InvoiceOut, responses=ERRORS(400, 404, 409))
+def resend(invoice_id: str, request: Request, uow: UowDep, actor: Sender,
+           idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Email the invoice (PDF attached) to the customer again; a void invoice is refused (409 invoice_void)."""
+    return idempotent(request, uow, actor, idempotency_key, None, action=lambda: _invoice_out(
+        uow, resend_invoice(uow, invoice_id, actor=actor).id))
 
 
 @router.get("/api/v1/credit-notes/{credit_note_id}.pdf", response_class=Response,

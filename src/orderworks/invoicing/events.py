@@ -43,3 +43,14 @@ class CreditNoteIssued:
     total: int
     refund_reference: str | None
     customer_email: str
+
+
+@dataclass(frozen=True)
+class InvoiceResent:
+    """Staff asked for an invoice to be emailed to the customer again (the invoice email, a second time)."""
+
+    invoice_id: str
+    order_id: str
+    number: str
+    order_number: str
+    customer_email: str

@@ -37,6 +37,10 @@ class OrderNotInvoiceable(Conflict):
     code = "order_not_invoiceable"  # 409: a draft or a canceled order
 
 
+class InvoiceIsVoid(Conflict):
+    code = "invoice_void"  # 409: a void invoice is not sent to the customer again
+
+
 class CreditExceedsInvoice(Conflict):
     code = "credit_exceeds_invoice"  # 409: more than the invoice total minus earlier credit notes
 

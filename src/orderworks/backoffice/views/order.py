@@ -22,6 +22,7 @@ from orderworks.core.money import format_money, parse_amount
 from orderworks.core.permissions import Permission
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.documents import render_pdf
+from orderworks.invoicing.service import resend_invoice
 from orderworks.invoicing.service.queries import get_invoice
 from orderworks.orders.service.lifecycle import add_note, cancel_order, hold_order, place_draft, release_order
 from orderworks.orders.service.queries import order_currency
@@ -65,6 +66,12 @@ def _reason(request: Request, given: str) -> str:
 @router.get("/orders/{order_id}")
 def order_page(order_id: uuid.UUID, request: Request, staff: Reader, uow: ReadUowDep) -> Response:
     return _page(request, uow, order_id, fragment=False)
+
+
+@router.post("/orders/{order_id}/invoices/{invoice_id}/resend")
+def resend(order_id: uuid.UUID, invoice_id: uuid.UUID, request: Request, staff: Writer, uow: UowDep) -> Response:
+    invoice = resend_invoice(uow, invoice_id, actor=staff.actor)
+    return done(request, order_id, f"Invoice {invoice.number} will be emailed to the customer again.")
 
 
 @router.post("/orders/{order_id}/hold")

@@ -15,10 +15,10 @@ from orderworks.core.ids import new_id
 from orderworks.core.store import get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing import rules
-from orderworks.invoicing.events import InvoiceIssued, InvoicePaid, InvoiceVoided
+from orderworks.invoicing.events import InvoiceIssued, InvoicePaid, InvoiceResent, InvoiceVoided
 from orderworks.invoicing.models import Invoice
 from orderworks.invoicing.numbering import DocumentKind, take_number
-from orderworks.invoicing.rules import InvoiceStatus, OrderNotInvoiceable
+from orderworks.invoicing.rules import InvoiceIsVoid, InvoiceStatus, OrderNotInvoiceable
 from orderworks.invoicing.service.loading import credited_total, invoice_for_update, live_invoice
 from orderworks.invoicing.snapshot import PaymentLine, invoice_snapshot
 from orderworks.orders import history
@@ -159,3 +159,18 @@ def void_in_transaction(uow: UnitOfWork, order: Order, invoice: Invoice, *, acto
                    data={"invoice_id": str(invoice.id), "number": invoice.number})
     uow.outbox.add(InvoiceVoided(invoice_id=str(invoice.id), order_id=str(order.id), number=invoice.number,
                                  reason=reason))
+
+
+def resend_invoice(uow: UnitOfWork, invoice_id: str | uuid.UUID, *, actor: Actor) -> Invoice:
+    """Email the invoice to the customer again (the notifications area sends it, PDF attached, once per request).
+    A void invoice is refused (409 invoice_void)."""
+    with uow:
+        order, invoice = invoice_for_update(uow.session, invoice_id)
+        if invoice.status == InvoiceStatus.VOID:
+            raise InvoiceIsVoid(f"Invoice {invoice.number} is void: it is not sent again", field="invoice_id")
+        history.record(uow.session, order, actor=actor, action="invoice_resent",
+                       data={"invoice_id": str(invoice.id), "number": invoice.number})
+        uow.outbox.add(InvoiceResent(invoice_id=str(invoice.id), order_id=str(order.id), number=invoice.number,
+                                     order_number=order.number, customer_email=order.customer_email))
+        uow.commit()
+    return invoice
