@@ -27,7 +27,13 @@ from orderworks.invoicing.schemas import (
     OrderDocumentsOut,
     VoidIn,
 )
-from orderworks.invoicing.service import issue_credit_note, issue_invoice, queries, resend_invoice, void_invoice
+from orderworks.invoicing.service import (
+    issue_credit_note,
+    issue_invoice,
+    queries,
+    resend_invoice,
+    void_invoice,
+)
 from orderworks.invoicing.service.settings import update_invoice_settings
 from orderworks.orders.pricing_setup import get_store_settings
 from orderworks.orders.service.queries import order_currency
