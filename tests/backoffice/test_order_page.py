@@ -181,3 +181,18 @@ def test_resend_an_invoice_from_the_order_page(staff_client, placed, new_uow, fa
     assert "/resend" not in client.get(f"/admin/orders/{order.id}").text  # a void invoice offers no Resend
     refused = client.post(f"/admin/orders/{order.id}/invoices/{invoice.id}/resend", headers=HX)
     assert refused.status_code == 409
+
+
+def test_the_customers_feedback_shows_on_the_order_page(staff_client, placed, new_uow, factory):
+    from orderworks.storefront.service import leave_feedback
+
+    order = placed()
+    client = staff_client("customer_service")
+    assert 'id="feedback"' not in client.get(f"/admin/orders/{order.id}").text
+    with factory() as session:  # delivered (the fulfilment flow is tested elsewhere): the customer may rate it
+        session.get(Order, order.id).fulfillment_status = "delivered"
+        session.commit()
+    leave_feedback(new_uow(), order.id, rating="4", comment="Sturdy chairs, <b>slow</b> courier")
+    page = client.get(f"/admin/orders/{order.id}").text
+    assert 'aria-label="4 out of 5"' in page and "4/5" in page
+    assert "Sturdy chairs, &lt;b&gt;slow&lt;/b&gt; courier" in page  # the customer's words, escaped

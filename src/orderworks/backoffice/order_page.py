@@ -21,6 +21,8 @@ from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_o
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service.queries import order_documents
 from orderworks.notifications.queries import emails_for_order
+from orderworks.storefront.models import OrderFeedback
+from orderworks.storefront.queries import feedback_for
 from orderworks.orders.models import Order, OrderHistory, OrderNote
 from orderworks.orders.service.queries import get_order
 from orderworks.payments.models import Payment, PaymentTransaction
@@ -51,6 +53,7 @@ class OrderPage:
     buttons: OrderButtons
     shipments: list[Any] = field(default_factory=list)
     emails: list[Any] = field(default_factory=list)
+    feedback: OrderFeedback | None = None  # the customer's rating and comment, from the order page after delivery
 
 
 def load_order_page(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderPage:
@@ -60,6 +63,7 @@ def load_order_page(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderPage:
         payments, balance = payments_for_order(uow, order.id)
         documents = order_documents(uow, order.id)
         shipments, emails = later_panels(uow, order.id)
+        feedback = feedback_for(uow.session, order.id)
     panels = []
     for p in payments:
         amounts = amounts_of(p.transactions)
@@ -72,7 +76,7 @@ def load_order_page(uow: UnitOfWork, order_id: str | uuid.UUID) -> OrderPage:
     buttons = order_buttons(order.status, order.payment_status, order.fulfillment_status,
                             open_amount=money.open_amount)
     return OrderPage(order, view.history, view.notes, panels, balance, money.open_amount, documents.invoices,
-                     documents.credit_notes, buttons, shipments, emails)
+                     documents.credit_notes, buttons, shipments, emails, feedback)
 
 
 def later_panels(uow: UnitOfWork, order_id: uuid.UUID) -> tuple[list[Any], list[Any]]:
