@@ -19,9 +19,11 @@ from orderworks.backoffice.views import (
     shipments,
     staff,
     stock,
+    webhooks,
 )
 
 # The dashboard answers "/" before login's redirect; order entry's /orders/new before the order page's /{id}.
 ROUTERS: list[APIRouter] = [dashboard.router, entry.router, login.router, orders.router, bulk.router,
                             order_edit.router, order.router, shipments.router, catalog.router, stock.router,
-                            setup.router, settings.router, events.router, staff.router]
+                            setup.router, settings.router, webhooks.router, events.router,
+                            staff.router]

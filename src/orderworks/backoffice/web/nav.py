@@ -25,6 +25,7 @@ NAV: list[Screen] = [
     Screen("stock", "Stock", "/stock", Permission.CATALOG_READ),
     Screen("setup", "Shipping & tax", "/setup", Permission.CATALOG_READ),
     Screen("settings", "Settings", "/settings", Permission.SETTINGS_WRITE),
+    Screen("webhooks", "Webhooks", "/webhooks", Permission.SETTINGS_WRITE),
     Screen("events", "Failed events", "/events", Permission.SETTINGS_WRITE),
     Screen("staff", "Staff", "/staff", Permission.SETTINGS_WRITE),
 ]
