@@ -21,14 +21,14 @@ from orderworks.fulfillment.service.queries import ShipmentView, shipments_for_o
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.service.queries import order_documents
 from orderworks.notifications.queries import emails_for_order
-from orderworks.storefront.models import OrderFeedback
-from orderworks.storefront.queries import feedback_for
 from orderworks.orders.models import Order, OrderHistory, OrderNote
 from orderworks.orders.service.queries import get_order
 from orderworks.payments.models import Payment, PaymentTransaction
 from orderworks.payments.rules import PaymentState, TxnStatus, derive_order_money
 from orderworks.payments.service.claims import amounts_of, row_amounts
 from orderworks.payments.service.queries import payments_for_order
+from orderworks.storefront.models import OrderFeedback
+from orderworks.storefront.queries import feedback_for
 
 
 @dataclass(frozen=True)
