@@ -13,7 +13,8 @@ from orderworks.notifications.webhooks.event_types import BY_CLASS, EVENT_TYPES,
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 EVENT_MODULES = ["orderworks.orders.events", "orderworks.payments.events", "orderworks.invoicing.events",
-                 "orderworks.inventory.events", "orderworks.catalog.events", "orderworks.fulfillment.events"]
+                 "orderworks.inventory.events", "orderworks.catalog.events", "orderworks.fulfillment.events",
+                 "orderworks.storefront.events"]
 
 
 def _event_classes() -> dict[str, type]:
