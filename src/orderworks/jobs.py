@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderworks.backoffice.service import delete_expired_sessions
 from orderworks.core.settings import Settings
 from orderworks.core.uow import UnitOfWork
 from orderworks.notifications import feedback, staff
@@ -82,6 +83,8 @@ JOBS: tuple[Job, ...] = (
         "Send again the webhook deliveries whose backoff is over"),
     Job("failed-deliveries-digest", "0 8 * * *", staff.send_failed_deliveries_digest,
         "Tell staff each morning which event deliveries were parked as failed since the last digest"),
+    Job("delete-expired-staff-sessions", "30 3 * * *", delete_expired_sessions,
+        "Forget back-office sessions past their expiry (they already sign nobody in)"),
 )
 
 

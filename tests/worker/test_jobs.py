@@ -184,10 +184,12 @@ def test_the_jobs_table_is_what_the_worker_schedules(tmp_path: Path) -> None:
     worker = create_worker(Settings(database_url=f"sqlite:///{tmp_path}/x.db", var_dir=tmp_path), registry={})
     names = [job.name for job in JOBS]
     assert len(set(names)) == len(names)
-    # at 08:15 UTC every job is due but the morning digest (08:00); at 10:16 only the every-minute webhook retries
+    # at 08:15 UTC every job is due but the two daily ones (digest 08:00, sessions 03:30); at 10:16 only the
+    # every-minute webhook retries
     due = worker.huey.read_periodic(datetime(2026, 12, 1, 8, 15))
     assert sorted(task.name for task in due) == sorted(
-        f"orderworks.job.{name}" for name in names if name != "failed-deliveries-digest")
+        f"orderworks.job.{name}" for name in names
+        if name not in ("failed-deliveries-digest", "delete-expired-staff-sessions"))
     assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 8, 0))} >= {
         "orderworks.job.failed-deliveries-digest"}
     assert {t.name for t in worker.huey.read_periodic(datetime(2026, 12, 1, 10, 16))} == {
