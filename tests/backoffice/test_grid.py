@@ -57,3 +57,20 @@ def test_keyset_pages_and_htmx_fragment(staff_client, placed):
     second = client.get(next_url, headers={"hx-request": "true", "hx-target": "grid"}).text
     assert _numbers(second) == [orders[2].number, orders[1].number] and "<html" not in second
     assert client.get("/admin/orders?cursor=garbage").status_code == 422
+
+
+def test_sort_by_total_pages_through_every_order_once(staff_client, placed):
+    orders = {n: placed(quantity=n) for n in (3, 1, 4, 2, 5)}  # totals grow with the quantity
+    client = staff_client("owner")
+    largest = client.get("/admin/orders?sort=largest&limit=2").text
+    assert _numbers(largest) == [orders[5].number, orders[4].number]
+    seen = list(_numbers(largest))
+    url = re.search(r'class="button" href="([^"]+)"', largest).group(1).replace("&amp;", "&")
+    while url:
+        page = client.get(url).text
+        seen += _numbers(page)
+        found = re.search(r'class="button" href="([^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert seen == [orders[n].number for n in (5, 4, 3, 2, 1)]
+    assert _numbers(client.get("/admin/orders?sort=smallest").text) == [orders[n].number for n in (1, 2, 3, 4, 5)]
+    assert client.get("/admin/orders?sort=largest&cursor=garbage").status_code == 422

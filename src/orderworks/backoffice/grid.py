@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from orderworks.backoffice.web.pagination import keyset
-from orderworks.core.pagination import Page, newest_first_page
+from orderworks.backoffice.web.pagination import keyset, keyset_by_amount
+from orderworks.core.pagination import Page, encode_cursor, newest_first_page
 from orderworks.core.store import STORE_ID, Store
 from orderworks.core.uow import UnitOfWork
 from orderworks.orders.models import Order
@@ -19,7 +19,9 @@ SAVED_VIEWS: dict[str, str] = {
     "to_capture": "To capture", "ready_to_ship": "Ready to ship", "on_hold": "On hold",
     "backordered": "Backordered", "late": "Late",
 }
-SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "largest": "Largest total first",
+         "smallest": "Smallest total first"}
+BY_TOTAL = ("largest", "smallest")
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,19 @@ def grid_filter(q: GridQuery, *, at: datetime, ship_promise_days: int) -> OrderF
 
 
 def grid_page(uow: UnitOfWork, q: GridQuery, *, at: datetime) -> Page[Order]:
-    """One page of the grid: the saved view, the filters and the search, newest or oldest first."""
+    """One page of the grid: the saved view, the filters and the search, by date or by total (ix_orders_total)."""
     with uow:
         store = uow.session.get(Store, STORE_ID) if q.view == "late" else None
         promise = store.ship_promise_days if store is not None else 2
         f = grid_filter(q, at=at, ship_promise_days=promise)
-        stmt = keyset(filtered_orders(f), Order.created_at, Order.id, cursor=q.cursor, limit=q.limit,
-                      oldest_first=q.sort == "oldest")
+        if q.sort in BY_TOTAL:
+            stmt = keyset_by_amount(filtered_orders(f), Order.total, Order.id, cursor=q.cursor, limit=q.limit,
+                                    largest_first=q.sort == "largest")
+        else:
+            stmt = keyset(filtered_orders(f), Order.created_at, Order.id, cursor=q.cursor, limit=q.limit,
+                          oldest_first=q.sort == "oldest")
         rows = cast(list[Order], list(uow.session.scalars(stmt)))  # filtered_orders is typed Select[tuple[Order]]
+    if q.sort in BY_TOTAL:
+        items = rows[:q.limit]
+        return Page(items, encode_cursor(items[-1].total, items[-1].id) if len(rows) > q.limit else None)
     return newest_first_page(rows, q.limit, lambda o: (o.created_at, o.id))

@@ -25,6 +25,7 @@ class Order(Base):
         Index("ix_orders_channel_created", "channel", "created_at", "id"),
         Index("ix_orders_email_created", "customer_email", "created_at", "id"),
         Index("ix_orders_backordered_created", "backordered", "created_at", "id"),  # the back office's view
+        Index("ix_orders_total", "total", "id"),  # the back office's grid sorted by total
         Index("ix_orders_search_name", "search_name", postgresql_ops={"search_name": "text_pattern_ops"}),
     )
 
