@@ -45,7 +45,7 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment import subscribers as fulfillment
 from orderworks.fulfillment.service.allocation import allocate_order
 from orderworks.fulfillment.service.batch import ship_orders
-from orderworks.fulfillment.service.common import shipments_of
+from orderworks.fulfillment.service.loading import shipments_of
 from orderworks.fulfillment.service.shipping import ship_shipment
 from orderworks.orders.service.placement import place_order
 from orderworks.payments.service.offline import record_offline_payment

@@ -53,8 +53,8 @@ from orderworks.fulfillment.service import (
     tracking,
     warehouse,
 )
-from orderworks.fulfillment.service.common import parse_id
 from orderworks.fulfillment.service.errors import UnknownCarrier
+from orderworks.fulfillment.service.loading import parse_shipment_id
 from orderworks.fulfillment.service.settings import update_fulfillment_settings
 
 router = APIRouter(prefix="/api/v1", tags=["fulfillment"])
@@ -162,7 +162,7 @@ def packing_slip(shipment_id: str, uow: UowDep, actor: Reader) -> Response:
 
 @router.get("/shipments/{shipment_id}/label.pdf", response_class=Response, responses={**PDF, **ERRORS(404)})
 def label(shipment_id: str, uow: UowDep, actor: Reader) -> Response:
-    return _pdf(labels.label_pdf(uow, parse_id(shipment_id)))
+    return _pdf(labels.label_pdf(uow, parse_shipment_id(shipment_id)))
 
 
 @router.post("/shipments/ship-orders", response_model=ShipResultsOut, responses=ERRORS(400))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from orderworks.core.actor import Actor, ActorKind
 from orderworks.core.clock import now
 from orderworks.core.errors import DomainError, NotFound, ValidationFailed
-from orderworks.core.ids import new_id
+from orderworks.core.ids import new_id, parse_id
 from orderworks.core.store import Store, get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.models import CreditNote, Invoice
@@ -161,10 +161,7 @@ def customer_credit_note(uow: UnitOfWork, order_id: uuid.UUID | str, credit_note
 
 
 def _document_id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise NotFound("No such document", field="document_id") from exc
+    return parse_id(text, what="document", field="document_id")
 
 
 def check_feedback(rating: str | None, comment: str | None) -> tuple[int, str]:

@@ -19,8 +19,9 @@ from orderworks.fulfillment import rules
 from orderworks.fulfillment.events import OrderBackordered, ShipmentCanceled
 from orderworks.fulfillment.models import Shipment, ShipmentLine
 from orderworks.fulfillment.rules import OPEN_STATUSES, LineNeed, LocationStock, ShipmentStatus
-from orderworks.fulfillment.service.common import record, shipments_of
+from orderworks.fulfillment.service.loading import shipments_of
 from orderworks.fulfillment.service.readiness import refresh_readiness
+from orderworks.fulfillment.service.timeline import record
 from orderworks.inventory import reservations
 from orderworks.inventory.models import StockLevel, StockLocation
 from orderworks.orders.models import Order, OrderLine

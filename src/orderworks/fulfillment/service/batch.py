@@ -19,10 +19,11 @@ from orderworks.core.store import get_store
 from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.models import Package
 from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, ShipmentStatus
-from orderworks.fulfillment.service.common import record, shipments_of
 from orderworks.fulfillment.service.errors import NothingToShip, OrderMayNotShip
+from orderworks.fulfillment.service.loading import shipments_of
 from orderworks.fulfillment.service.readiness import order_may_ship
 from orderworks.fulfillment.service.shipping import check_tracking, order_by_number, ship_locked
+from orderworks.fulfillment.service.timeline import record
 from orderworks.orders.service.loading import order_for_update
 
 CSV_COLUMNS = ("order_number", "carrier", "tracking_number")

@@ -17,10 +17,10 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.carriers import Carrier, CarrierError, LabelAddress, LabelRequest, Parcel
 from orderworks.fulfillment.models import Package, Shipment
 from orderworks.fulfillment.rules import SHIPPABLE_STATUSES
-from orderworks.fulfillment.service.common import record
 from orderworks.fulfillment.service.errors import LabelFailed, OrderMayNotShip
 from orderworks.fulfillment.service.readiness import order_may_ship
 from orderworks.fulfillment.service.shipping import _locked
+from orderworks.fulfillment.service.timeline import record
 from orderworks.orders.models import Order
 
 DEFAULT_BOX_MM = (300, 200, 150)

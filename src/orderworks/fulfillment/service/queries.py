@@ -12,7 +12,7 @@ from orderworks.core.errors import NotFound
 from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.models import Shipment
-from orderworks.fulfillment.service.common import parse_id
+from orderworks.fulfillment.service.loading import parse_shipment_id
 from orderworks.inventory.models import StockLocation
 from orderworks.orders.models import Order
 
@@ -44,7 +44,8 @@ def _loaded():  # type: ignore[no-untyped-def]
 
 def get_shipment(uow: UnitOfWork, shipment_id: str | uuid.UUID) -> ShipmentView:
     with uow:
-        shipment = uow.session.execute(_loaded().where(Shipment.id == parse_id(shipment_id))).scalar_one_or_none()
+        stmt = _loaded().where(Shipment.id == parse_shipment_id(shipment_id))
+        shipment = uow.session.execute(stmt).scalar_one_or_none()
         if shipment is None:
             raise NotFound(f"No shipment '{shipment_id}'", field="shipment_id")
         return _views(uow, [shipment])[0]

@@ -17,7 +17,8 @@ from orderworks.fulfillment import rules
 from orderworks.fulfillment.events import ShipmentReady
 from orderworks.fulfillment.models import Shipment, ShippingTerms
 from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, ShipmentStatus
-from orderworks.fulfillment.service.common import record, shipments_of
+from orderworks.fulfillment.service.loading import shipments_of
+from orderworks.fulfillment.service.timeline import record
 from orderworks.inventory.models import StockLocation
 from orderworks.orders import history
 from orderworks.orders.models import Order

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,10 +26,11 @@ from orderworks.fulfillment.rules import (
     TrackingStatus,
     remaining_lines,
 )
-from orderworks.fulfillment.service.common import items, parse_id, record, shipment_order_id, shipments_of
 from orderworks.fulfillment.service.errors import AlreadyShipped, OrderMayNotShip
+from orderworks.fulfillment.service.loading import parse_shipment_id, shipment_order_id, shipments_of
 from orderworks.fulfillment.service.progress import line_progress, refresh_order
 from orderworks.fulfillment.service.readiness import make_ready_locked, order_may_ship
+from orderworks.fulfillment.service.timeline import record
 from orderworks.fulfillment.tracking_links import tracking_link
 from orderworks.inventory import reservations
 from orderworks.orders import history
@@ -42,7 +44,7 @@ MAX_TRACKING_NUMBERS = 50
 def _locked(uow: UnitOfWork, shipment_id: str | uuid.UUID) -> tuple[Order, Shipment]:
     """The shipment's order (locked first, as every fulfilment change does) and the shipment."""
     order = order_for_update(uow.session, shipment_order_id(uow.session, shipment_id))
-    sid = parse_id(shipment_id)
+    sid = parse_shipment_id(shipment_id)
     shipment = next((s for s in shipments_of(uow.session, order.id, lock=True) if s.id == sid), None)
     if shipment is None:
         raise NotFound(f"No shipment '{shipment_id}'", field="shipment_id")
@@ -155,7 +157,7 @@ def ship_locked(uow: UnitOfWork, order: Order, shipment: Shipment, *, carrier: s
     session.flush()
     uow.outbox.add(ShipmentShipped(order_id=str(order.id), number=order.number, shipment_id=str(shipment.id),
                                    carrier=carrier, tracking_numbers=numbers, tracking_url=shipment.tracking_url,
-                                   lines=items(shipment), remaining=remaining_lines(line_progress(session, order))))
+                                   lines=_items(shipment), remaining=remaining_lines(line_progress(session, order))))
     refresh_order(uow, order, actor=actor)
 
 
@@ -208,3 +210,7 @@ def order_by_number(uow: UnitOfWork, number: str) -> uuid.UUID:
     if order_id is None:
         raise NotFound(f"No order '{number}'", field="order_number")
     return order_id
+
+
+def _items(shipment: Shipment) -> list[dict[str, Any]]:
+    return [{"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in shipment.lines]

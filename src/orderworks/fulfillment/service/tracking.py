@@ -16,8 +16,8 @@ from orderworks.core.uow import UnitOfWork
 from orderworks.fulfillment.events import ShipmentTrackingUpdated
 from orderworks.fulfillment.models import Package, Shipment, TrackingEvent
 from orderworks.fulfillment.rules import ShipmentStatus, TrackingStatus, tracking_moves_shipment
-from orderworks.fulfillment.service.common import record
 from orderworks.fulfillment.service.shipping import _locked, deliver_locked
+from orderworks.fulfillment.service.timeline import record
 
 
 def update_tracking(uow: UnitOfWork, shipment_id: str | uuid.UUID, *, status: str, actor: Actor,

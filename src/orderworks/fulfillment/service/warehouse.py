@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from orderworks.core.actor import Actor
 from orderworks.core.clock import now
 from orderworks.core.errors import NotFound, ValidationFailed
+from orderworks.core.ids import parse_id
 from orderworks.core.numbering import next_number
 from orderworks.core.store import get_store
 from orderworks.core.uow import UnitOfWork
@@ -19,9 +20,9 @@ from orderworks.fulfillment import documents as docs
 from orderworks.fulfillment.carriers import CARRIERS
 from orderworks.fulfillment.models import Manifest, Package, PickList, Shipment
 from orderworks.fulfillment.rules import SHIPPABLE_STATUSES, SHIPPED_STATUSES
-from orderworks.fulfillment.service.common import parse_id
 from orderworks.fulfillment.service.errors import NothingToShip
 from orderworks.fulfillment.service.labels import label_address
+from orderworks.fulfillment.service.loading import parse_shipment_id
 from orderworks.fulfillment.service.progress import shipped_by_line
 from orderworks.inventory.models import StockLevel, StockLocation
 from orderworks.inventory.service import get_location_by_code
@@ -34,7 +35,7 @@ def create_pick_list(uow: UnitOfWork, *, actor: Actor, shipment_ids: list[str] |
     with uow:
         stmt = select(Shipment).where(Shipment.status.in_(list(SHIPPABLE_STATUSES)))
         if shipment_ids:
-            stmt = stmt.where(Shipment.id.in_([parse_id(s) for s in shipment_ids]))
+            stmt = stmt.where(Shipment.id.in_([parse_shipment_id(s) for s in shipment_ids]))
         if order_ids:
             stmt = stmt.where(Shipment.order_id.in_([parse_id(o, what="order", field="order_ids") for o in order_ids]))
         if location:
@@ -84,7 +85,7 @@ def pick_list_pdf(uow: UnitOfWork, pick_list_id: str | uuid.UUID) -> tuple[str, 
 def packing_slip_pdf(uow: UnitOfWork, shipment_id: str | uuid.UUID) -> tuple[str, bytes]:
     """The slip in the box: every line of the order, what is in this package, what shipped before, what follows."""
     with uow:
-        shipment = uow.session.execute(select(Shipment).where(Shipment.id == parse_id(shipment_id))
+        shipment = uow.session.execute(select(Shipment).where(Shipment.id == parse_shipment_id(shipment_id))
                                        .options(selectinload(Shipment.lines))).scalar_one_or_none()
         if shipment is None:
             raise NotFound(f"No shipment '{shipment_id}'", field="shipment_id")

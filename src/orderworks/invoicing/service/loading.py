@@ -9,19 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orderworks.core.errors import NotFound
+from orderworks.core.ids import parse_id
 from orderworks.invoicing.models import CreditNote, Invoice
 from orderworks.invoicing.rules import InvoiceStatus
 from orderworks.orders.models import Order
 from orderworks.orders.service.loading import order_for_update
-
-
-def parse_id(value: str | uuid.UUID, *, what: str, field: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise NotFound(f"No {what} '{value}'", field=field) from exc
 
 
 def live_invoice(session: Session, order_id: uuid.UUID, *, for_update: bool = False) -> Invoice | None:

@@ -12,7 +12,7 @@ from orderworks.core.errors import NotFound, ValidationFailed
 from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.invoicing.models import CreditNote, Invoice
-from orderworks.invoicing.service.loading import parse_id
+from orderworks.core.ids import parse_id
 from orderworks.orders.models import Order
 from orderworks.orders.service.loading import parse_order_id
 

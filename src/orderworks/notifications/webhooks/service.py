@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from orderworks.core.clock import now
 from orderworks.core.errors import Conflict, NotFound
-from orderworks.core.ids import new_id
+from orderworks.core.ids import new_id, parse_id
 from orderworks.core.pagination import Page, newest_first, newest_first_page
 from orderworks.core.uow import UnitOfWork
 from orderworks.notifications.webhooks.event_types import BY_CLASS, BY_NAME, PING, envelope, event_data
@@ -29,15 +29,6 @@ from orderworks.notifications.webhooks.rules import (
 )
 
 PREVIOUS_SECRET_HOURS = 24
-
-
-def parse_id(value: str | uuid.UUID, *, what: str, field: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise NotFound(f"No {what} '{value}'", field=field) from exc
 
 
 def _endpoint(uow: UnitOfWork, endpoint_id: str | uuid.UUID, *, for_update: bool = False) -> WebhookEndpoint:

@@ -8,16 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from orderworks.core.errors import NotFound, StaleVersion
+from orderworks.core.ids import parse_id
 from orderworks.orders.models import Order
 
 
 def parse_order_id(order_id: str | uuid.UUID) -> uuid.UUID:
-    if isinstance(order_id, uuid.UUID):
-        return order_id
-    try:
-        return uuid.UUID(order_id)
-    except ValueError as exc:
-        raise NotFound(f"No order '{order_id}'", field="order_id") from exc
+    return parse_id(order_id, what="order", field="order_id")
 
 
 def order_for_update(session: Session, order_id: str | uuid.UUID, *, expected_version: int | None = None) -> Order:
