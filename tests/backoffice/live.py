@@ -6,44 +6,19 @@ API refuses to start a second instance on a thread where another one (test_brows
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-import uvicorn
 
+from tests.backoffice.browser import CHROMIUM, CHROMIUM_ARGS, serving
 from tests.backoffice.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        time.sleep(0.01)
-    assert server.started, "the test server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 class BrowserThread:
@@ -57,7 +32,7 @@ class BrowserThread:
         from playwright.sync_api import sync_playwright
 
         self.playwright = sync_playwright().start()
-        return self.playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        return self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
     def run(self, fn: Callable[[], object]) -> object:
         return self.pool.submit(fn).result()

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from orderworks.core.store import Store
 from orderworks.orders.models import Order
-from tests.backoffice.live import DOCS_IMAGES, browser_thread, chromium, in_browser, live_url, signed_in  # noqa: F401
+from tests.backoffice.browser import DOCS_IMAGES
+from tests.backoffice.live import browser_thread, chromium, in_browser, live_url, signed_in  # noqa: F401
 
 
 def test_manual_phone_order_end_to_end(signed_in, in_browser, live_url, new_uow, placed, gateway, factory):  # noqa: F811
